@@ -1,0 +1,14 @@
+package dev.portico.gateway.config;
+
+/**
+ * The {@code counters:} section.
+ *
+ * @param store {@code local}, {@code hazelcast} or {@code redis}; null when the file does not say
+ *     (then {@code local}, or {@code hazelcast} with {@code --cluster})
+ * @param redisEndpoint e.g. {@code redis://127.0.0.1:6379}
+ * @param denyOnStoreFailure what a throttler does when the store is unreachable: true = 503
+ */
+public record CounterSettings(String store, String redisEndpoint, boolean denyOnStoreFailure) {
+
+  public static final String DEFAULT_REDIS_ENDPOINT = "redis://127.0.0.1:6379";
+}

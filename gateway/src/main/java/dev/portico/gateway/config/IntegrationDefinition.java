@@ -1,0 +1,37 @@
+package dev.portico.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Where a route's requests go.
+ *
+ * <p>{@code http}: {@code uri} is a template, e.g. {@code ${stage.backend}/pets/{id}}, with
+ * {@code ${stage.x}} resolved per stage and {@code {param}} per request; {@code timeout} bounds the
+ * whole exchange with the backend (504 when exceeded); {@code trustStore} adds PEM certificates to
+ * the JVM's trust store for {@code https} backends.
+ *
+ * <p>{@code mock}: answers {@code status}, {@code headers} and {@code body} (any JSON value; a
+ * string is sent as text) without a backend.
+ */
+public record IntegrationDefinition(
+    Type type,
+    String uri,
+    Duration timeout,
+    Path trustStore,
+    int status,
+    Map<String, String> headers,
+    Object body) {
+
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);
+
+  public enum Type {
+    HTTP,
+    MOCK
+  }
+
+  public IntegrationDefinition {
+    headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+  }
+}
