@@ -1,0 +1,133 @@
+package dev.portico.gateway.admin;
+
+import dev.portico.gateway.pipeline.GatewayError;
+import dev.portico.gateway.proxy.RequestIds;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The admin API on its own port (loopback by default). {@code /health}, {@code /ready} and
+ * {@code /metrics} answer anyone; every other call needs {@code Authorization: Bearer <admin.token>},
+ * and with no token configured answers 403 saying how to set one.
+ */
+public final class AdminServer {
+
+  private final Vertx vertx;
+  private final String host;
+  private final int port;
+  private final byte[] token;
+  private final BooleanSupplier ready;
+  private final Supplier<JsonArray> apis;
+  private final Function<String, JsonObject> api;
+  private final Supplier<JsonArray> plugins;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private HttpServer server;
+
+  public AdminServer(Vertx vertx, String host, int port, String token, BooleanSupplier ready,
+      Supplier<JsonArray> apis, Function<String, JsonObject> api, Supplier<JsonArray> plugins) {
+    this.vertx = vertx;
+    this.host = host;
+    this.port = port;
+    this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.ready = ready;
+    this.apis = apis;
+    this.api = api;
+    this.plugins = plugins;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  public Future<AdminServer> start() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(port, host).map(s -> this);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest req) {
+    String path = req.path();
+    boolean get = "GET".equals(req.method().name());
+    if (get && path.equals("/health")) {
+      json(req, 200, new JsonObject().put("status", "UP"));
+      return;
+    }
+    if (get && path.equals("/ready")) {
+      boolean ok = ready.getAsBoolean();
+      json(req, ok ? 200 : 503, new JsonObject().put("status", ok ? "READY" : "NOT_READY"));
+      return;
+    }
+    if (get && path.equals("/metrics")) {
+      req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+      return;
+    }
+    if (token == null) {
+      error(req, 403, "The admin API is disabled: set admin.token in the configuration "
+          + "(for example token: ${env:PORTICO_ADMIN_TOKEN}) to use it");
+      return;
+    }
+    if (!authorized(req.getHeader(HttpHeaders.AUTHORIZATION))) {
+      req.response().putHeader("WWW-Authenticate", "Bearer realm=\"portico-admin\"");
+      error(req, 401, "Unauthorized: send Authorization: Bearer <admin.token>");
+      return;
+    }
+    if (get && path.equals("/apis")) {
+      json(req, 200, apis.get());
+    } else if (get && path.startsWith("/apis/") && path.indexOf('/', 6) < 0) {
+      JsonObject found = api.apply(path.substring(6));
+      if (found == null) {
+        error(req, 404, "no API named '" + path.substring(6) + "'");
+      } else {
+        json(req, 200, found);
+      }
+    } else if (get && path.equals("/plugins")) {
+      json(req, 200, plugins.get());
+    } else {
+      error(req, 404, "Not Found");
+    }
+  }
+
+  private boolean authorized(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void json(HttpServerRequest req, int status, Object body) {
+    HttpServerResponse resp = req.response();
+    resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    resp.end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
+  }
+
+  private static void error(HttpServerRequest req, int status, String message) {
+    req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE)
+        .end(GatewayError.body(status, message, RequestIds.create()));
+  }
+}

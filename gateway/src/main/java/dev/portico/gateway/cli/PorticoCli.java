@@ -1,0 +1,230 @@
+package dev.portico.gateway.cli;
+
+import dev.portico.gateway.config.ConfigLoader;
+import dev.portico.gateway.config.GatewayConfig;
+import dev.portico.gateway.config.LoadResult;
+import dev.portico.gateway.plugin.LoadedPolicy;
+import dev.portico.gateway.plugin.PluginLoadException;
+import dev.portico.gateway.plugin.PolicyCatalog;
+import dev.portico.gateway.server.GatewayServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code bin/portico}: run the gateway (the default), validate a configuration, list plugins, print
+ * the version. Exit codes: 0 success; 1 invalid configuration or failed start; 2 usage error.
+ */
+@Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
+    description = "Portico API gateway. Without a command, runs the gateway.",
+    subcommands = {PorticoCli.Run.class, PorticoCli.Validate.class, PorticoCli.Plugins.class, PorticoCli.VersionCommand.class})
+public final class PorticoCli implements Callable<Integer> {
+
+  @Mixin
+  RunOptions run = new RunOptions();
+
+  @Override
+  public Integer call() throws Exception {
+    return run.run();
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    if (code != RunOptions.KEEP_RUNNING) {
+      System.exit(code);
+    }
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new PorticoCli());
+  }
+
+  /** The home of the distribution: {@code -Dportico.home}, set by {@code bin/portico}, else the working directory. */
+  static Path home() {
+    return Path.of(System.getProperty("portico.home", ".")).toAbsolutePath().normalize();
+  }
+
+  /** Options shared by every command that reads a configuration. */
+  static class ConfigOption {
+    @Option(names = "--config", paramLabel = "FILE", description = "The configuration (default: conf/portico.yaml)")
+    Path config;
+
+    Path file() {
+      return config != null ? config : home().resolve("conf").resolve("portico.yaml");
+    }
+
+    /** Loads the plugins the configuration points at, then the configuration itself; prints problems. */
+    Loaded load(PrintWriter err) {
+      Path file = file();
+      if (!Files.isRegularFile(file)) {
+        err.println(file + ": no such configuration file");
+        return null;
+      }
+      PolicyCatalog catalog;
+      try {
+        catalog = PolicyCatalog.load(PluginsDir.of(file, home()), PorticoCli.class.getClassLoader());
+      } catch (PluginLoadException e) {
+        err.println(e.getMessage());
+        return null;
+      }
+      LoadResult result = new ConfigLoader(catalog.factories(), System.getenv()).load(file);
+      if (!result.ok()) {
+        result.problems().forEach(err::println);
+        err.flush();
+        catalog.close();
+        return null;
+      }
+      return new Loaded(result.config(), catalog);
+    }
+  }
+
+  record Loaded(GatewayConfig config, PolicyCatalog catalog) {}
+
+  /** {@code run}: the options of the default command. */
+  static final class RunOptions extends ConfigOption {
+    static final int KEEP_RUNNING = -1;
+    private static final Logger log = LoggerFactory.getLogger("portico");
+
+    @Option(names = "--cluster", description = "Join the Hazelcast cluster of conf/hazelcast.yaml")
+    boolean cluster;
+
+    @Option(names = "--port", paramLabel = "N", description = "Overrides server.port")
+    Integer port;
+
+    @Option(names = "--admin-port", paramLabel = "N", description = "Overrides admin.port")
+    Integer adminPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Deployments and stage state (default: data/)")
+    Path dataDir;
+
+    int run() throws InterruptedException {
+      PrintWriter err = new PrintWriter(System.err, true);
+      if (cluster) {
+        err.println("--cluster: clustering is not available in this version yet; run without it for a single node");
+        return 1;
+      }
+      Loaded loaded = load(err);
+      if (loaded == null) {
+        return 1;
+      }
+      Path data = dataDir != null ? dataDir : home().resolve("data");
+      GatewayServer gateway;
+      try {
+        gateway = GatewayServer.start(loaded.config(), loaded.catalog().factories(), loaded.catalog().policies(),
+                new GatewayServer.Options(port, adminPort, data))
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        err.println("Portico could not start: " + cause.getMessage());
+        log.debug("start failure", cause);
+        loaded.catalog().close();
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Signal.Handler drain = signal -> {
+        log.info("received SIG{}", signal.getName());
+        gateway.drain().onComplete(ar -> {
+          loaded.catalog().close();
+          stopped.countDown();
+        });
+      };
+      Signal.handle(new Signal("TERM"), drain);
+      Signal.handle(new Signal("INT"), drain);
+      stopped.await();
+      log.info("stopped");
+      return 0;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway (the default command).")
+  static final class Run implements Callable<Integer> {
+    @Mixin
+    RunOptions options = new RunOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      return options.run();
+    }
+  }
+
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = "Check a configuration: exit 0 if valid, else 1 with one line per problem.")
+  static final class Validate implements Callable<Integer> {
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
+    @Override
+    public Integer call() {
+      Loaded loaded = config.load(new PrintWriter(System.err, true));
+      if (loaded == null) {
+        return 1;
+      }
+      loaded.catalog().close();
+      System.out.println(config.file() + ": valid (" + loaded.config().apis().size() + " APIs)");
+      return 0;
+    }
+  }
+
+  @Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the plugins found, their policies' names and kinds.")
+  static final class Plugins implements Callable<Integer> {
+    @Mixin
+    ConfigOption config = new ConfigOption();
+
+    @Override
+    public Integer call() {
+      Path file = config.file();
+      try (PolicyCatalog catalog = PolicyCatalog.load(PluginsDir.of(file, home()), PorticoCli.class.getClassLoader())) {
+        System.out.printf("%-20s %-12s %s%n", "NAME", "KIND", "SOURCE");
+        for (LoadedPolicy p : catalog.policies()) {
+          System.out.printf("%-20s %-12s %s%n", p.name(), p.kind().label(), p.source());
+        }
+        return 0;
+      } catch (PluginLoadException e) {
+        System.err.println(e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "version", description = "Print the version.")
+  static final class VersionCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      System.out.println("portico " + Version.number());
+      return 0;
+    }
+  }
+
+  /** The version baked in at build time. */
+  static final class Version implements CommandLine.IVersionProvider {
+    static String number() {
+      try (InputStream in = PorticoCli.class.getResourceAsStream("/dev/portico/gateway/version.properties")) {
+        Properties p = new Properties();
+        if (in != null) {
+          p.load(in);
+        }
+        return p.getProperty("version", "unknown");
+      } catch (IOException e) {
+        return "unknown";
+      }
+    }
+
+    @Override
+    public String[] getVersion() {
+      return new String[] {"portico " + number()};
+    }
+  }
+}

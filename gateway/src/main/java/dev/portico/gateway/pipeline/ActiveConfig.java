@@ -1,0 +1,21 @@
+package dev.portico.gateway.pipeline;
+
+import dev.portico.gateway.proxy.ClientAddress;
+import dev.portico.gateway.routing.RouteTable;
+import dev.portico.spi.Throttler;
+import java.util.Map;
+
+/**
+ * Everything a request needs from the configuration, compiled: the route table and the
+ * request-level settings. Immutable; the gateway swaps it atomically on a change, and a request
+ * finishes on the one it started with.
+ *
+ * @param planThrottlers the throttler of each usage plan, applied first for a key of that plan
+ */
+public record ActiveConfig(
+    RouteTable<CompiledRoute> routes,
+    ClientAddress clientAddress,
+    long maxBodySize,
+    boolean denyOnStoreFailure,
+    boolean accessLog,
+    Map<String, Throttler> planThrottlers) {}

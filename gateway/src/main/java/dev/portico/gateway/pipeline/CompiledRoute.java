@@ -1,0 +1,65 @@
+package dev.portico.gateway.pipeline;
+
+import dev.portico.gateway.proxy.Integration;
+import dev.portico.spi.Transformer;
+import java.util.Map;
+
+/**
+ * A route of one stage, ready to serve: its policies sorted by kind (API-level before route-level,
+ * each in file order), its stage variables and its integration. Immutable; shared by every event
+ * loop.
+ */
+public final class CompiledRoute {
+
+  final String api;
+  final String stage;
+  final String routePath;
+  final String configPath;
+  final Map<String, String> stageVariables;
+  final PolicyHandle[] authorizers;
+  final PolicyHandle[] throttlers;
+  final PolicyHandle[] transformers;
+  final Integration integration;
+  /** No policy at all: the pipeline goes straight to the integration. */
+  final boolean plain;
+
+  public CompiledRoute(String api, String stage, String routePath, String configPath,
+      Map<String, String> stageVariables, PolicyHandle[] authorizers, PolicyHandle[] throttlers,
+      PolicyHandle[] transformers, Integration integration) {
+    this.api = api;
+    this.stage = stage;
+    this.routePath = routePath;
+    this.configPath = configPath;
+    this.stageVariables = Map.copyOf(stageVariables);
+    this.authorizers = authorizers.clone();
+    this.throttlers = throttlers.clone();
+    this.transformers = transformers.clone();
+    this.integration = integration;
+    this.plain = authorizers.length == 0 && throttlers.length == 0 && transformers.length == 0;
+  }
+
+  Transformer transformer(int i) {
+    return (Transformer) transformers[i].policy();
+  }
+
+  public String api() {
+    return api;
+  }
+
+  public String stage() {
+    return stage;
+  }
+
+  public String routePath() {
+    return routePath;
+  }
+
+  public Integration integration() {
+    return integration;
+  }
+
+  @Override
+  public String toString() {
+    return api + "/" + stage + " " + routePath + " (" + configPath + ")";
+  }
+}

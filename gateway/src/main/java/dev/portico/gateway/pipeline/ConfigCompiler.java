@@ -1,0 +1,130 @@
+package dev.portico.gateway.pipeline;
+
+import dev.portico.gateway.config.ApiDefinition;
+import dev.portico.gateway.config.GatewayConfig;
+import dev.portico.gateway.config.IntegrationDefinition;
+import dev.portico.gateway.config.PolicyRef;
+import dev.portico.gateway.config.RouteDefinition;
+import dev.portico.gateway.config.StageDefinition;
+import dev.portico.gateway.plugin.PolicyInstances;
+import dev.portico.gateway.proxy.ClientAddress;
+import dev.portico.gateway.proxy.HttpIntegration;
+import dev.portico.gateway.proxy.Integration;
+import dev.portico.gateway.proxy.MockIntegration;
+import dev.portico.gateway.proxy.TrustStores;
+import dev.portico.gateway.proxy.UriTemplate;
+import dev.portico.gateway.routing.PathTemplate;
+import dev.portico.gateway.routing.RouteTable;
+import dev.portico.spi.Authorizer;
+import dev.portico.spi.Throttler;
+import io.vertx.core.net.TrustOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a validated {@link GatewayConfig} into the {@link ActiveConfig} requests are served from:
+ * one {@link CompiledRoute} per route and stage, its policies instantiated (or reused) and sorted
+ * by kind, its integration URI resolved for the stage.
+ */
+public final class ConfigCompiler {
+
+  private final PolicyInstances instances;
+
+  public ConfigCompiler(PolicyInstances instances) {
+    this.instances = instances;
+  }
+
+  /** The compiled configuration and the keys of the policy instances it uses. */
+  public record Compiled(ActiveConfig active, Set<String> policyKeys) {}
+
+  public Compiled compile(GatewayConfig config) {
+    RouteTable.Builder<CompiledRoute> table = RouteTable.builder();
+    Set<String> keys = new HashSet<>();
+    Map<Path, TrustOptions> trust = new HashMap<>();
+    long maxBody = config.server().maxBodySize();
+    for (ApiDefinition api : config.apis()) {
+      for (StageDefinition stage : api.stages().values()) {
+        String prefix = (ApiDefinition.DEFAULT_STAGE.equals(stage.name()) ? "" : "/" + stage.name()) + api.basePath();
+        for (RouteDefinition route : api.routes()) {
+          List<PolicyRef> refs = new ArrayList<>(api.policies());
+          refs.addAll(route.policies());
+          List<PolicyHandle> authorizers = new ArrayList<>();
+          List<PolicyHandle> throttlers = new ArrayList<>();
+          List<PolicyHandle> transformers = new ArrayList<>();
+          for (PolicyRef ref : refs) {
+            PolicyHandle h = instances.handle(ref);
+            keys.add(PolicyInstances.keyOf(ref));
+            if (h.policy() instanceof Authorizer) {
+              authorizers.add(h);
+            } else if (h.policy() instanceof Throttler) {
+              throttlers.add(h);
+            } else {
+              transformers.add(h);
+            }
+          }
+          Integration integration = integration(route.integration(), stage, maxBody, config.baseDir(), trust);
+          CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), route.path(), route.configPath(),
+              stage.variables(), authorizers.toArray(new PolicyHandle[0]), throttlers.toArray(new PolicyHandle[0]),
+              transformers.toArray(new PolicyHandle[0]), integration);
+          table.add(PathTemplate.parse(route.path()).under(prefix), route.methods(), compiled);
+        }
+      }
+    }
+    ActiveConfig active = new ActiveConfig(table.build(), new ClientAddress(config.server().trustedProxies()),
+        maxBody, config.counters().denyOnStoreFailure(), config.server().accessLog(), Map.of());
+    return new Compiled(active, keys);
+  }
+
+  private static Integration integration(IntegrationDefinition def, StageDefinition stage, long maxBody,
+      Path baseDir, Map<Path, TrustOptions> trust) {
+    if (def.type() == IntegrationDefinition.Type.MOCK) {
+      return new MockIntegration(def.status(), def.headers(), def.body());
+    }
+    String resolved = substituteStage(def.uri(), stage);
+    URI uri = URI.create(resolved.replace("{", "%7B").replace("}", "%7D"));
+    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String rawQuery = uri.getRawQuery();
+    UriTemplate path = UriTemplate.parse(rawPath.replace("%7B", "{").replace("%7D", "}"));
+    String query = rawQuery == null ? null : rawQuery.replace("%7B", "{").replace("%7D", "}");
+    TrustOptions trustOptions = null;
+    String trustKey = null;
+    if (def.trustStore() != null) {
+      Path p = baseDir.resolve(def.trustStore()).normalize();
+      trustOptions = trust.computeIfAbsent(p, TrustStores::jvmPlus);
+      trustKey = p.toString();
+    }
+    return new HttpIntegration(scheme, host, port, path, query, def.timeout().toMillis(), maxBody, trustOptions, trustKey);
+  }
+
+  /** Replaces every {@code ${stage.name}} with the stage's variable (the loader checked they exist). */
+  static String substituteStage(String uri, StageDefinition stage) {
+    StringBuilder sb = new StringBuilder(uri.length() + 32);
+    int i = 0;
+    while (i < uri.length()) {
+      int open = uri.indexOf("${stage.", i);
+      if (open < 0) {
+        sb.append(uri, i, uri.length());
+        break;
+      }
+      int close = uri.indexOf('}', open);
+      sb.append(uri, i, open);
+      String name = uri.substring(open + 8, close);
+      String value = stage.variables().get(name);
+      sb.append(value == null ? "" : value);
+      i = close + 1;
+    }
+    return sb.toString();
+  }
+}

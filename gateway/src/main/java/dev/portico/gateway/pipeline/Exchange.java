@@ -1,0 +1,207 @@
+package dev.portico.gateway.pipeline;
+
+import dev.portico.gateway.proxy.HopByHop;
+import dev.portico.spi.GatewayRequest;
+import dev.portico.spi.GatewayResponse;
+import dev.portico.spi.Principal;
+import dev.portico.spi.RequestContext;
+import dev.portico.spi.ThrottleDecision;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One request on its way through a route: the {@link RequestContext} policies see, plus what the
+ * pipeline and the integration need. Touched only from the request's event loop.
+ */
+public final class Exchange implements RequestContext {
+
+  final HttpServerRequest request;
+  final CompiledRoute route;
+  final Map<String, String> params;
+  final String requestId;
+  final String path;
+  final long startNanos;
+  private final String peer;
+  private final ServingContext serving;
+  final ActiveConfig active;
+
+  private String sourceIp;
+  private String forwardedFor;
+  private Principal principal = Principal.ANONYMOUS;
+  private OutboundRequest outbound;
+  OutboundResponse response;
+  private boolean answered;
+  /** Set when the request's method has no route but a preflight matched one: 405 after onMatch. */
+  java.util.Set<String> methodNotAllowed;
+  boolean bodyConsumed;
+  private Map<String, Object> attributes;
+
+  /** The decision whose numbers go on the response's RateLimit headers (the most restrictive one). */
+  ThrottleDecision rateLimitHeaders;
+  long upstreamStartNanos = -1;
+  long upstreamHeadNanos = -1;
+
+  Exchange(HttpServerRequest request, CompiledRoute route, Map<String, String> params,
+      String requestId, String path, long startNanos, ActiveConfig active, ServingContext serving) {
+    this.active = active;
+    this.request = request;
+    this.route = route;
+    this.params = params;
+    this.requestId = requestId;
+    this.path = path;
+    this.startNanos = startNanos;
+    this.serving = serving;
+    this.peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+  }
+
+  // ---- what the integration reads --------------------------------------------------------
+
+  /** The client's request, paused until the integration sends its body on. */
+  public HttpServerRequest serverRequest() {
+    return request;
+  }
+
+  /** The request as transformers left it, or null when no transformer touched it. */
+  public GatewayRequest outboundOrNull() {
+    return outbound;
+  }
+
+  /** The value of {@code X-Forwarded-For} for the backend. */
+  public String forwardedFor() {
+    if (forwardedFor == null) {
+      forwardedFor = active.clientAddress().forwardedFor(peer, request.getHeader("X-Forwarded-For"));
+    }
+    return forwardedFor;
+  }
+
+  /** Where the integration reports when it dispatched the request to the backend. */
+  public void upstreamStarted(long nanos) {
+    this.upstreamStartNanos = nanos;
+  }
+
+  /** Where the integration reports when the backend's response head arrived. */
+  public void upstreamAnswered(long nanos) {
+    this.upstreamHeadNanos = nanos;
+  }
+
+  // ---- RequestContext ----------------------------------------------------------------------
+
+  @Override
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String apiName() {
+    return route.api;
+  }
+
+  @Override
+  public String stage() {
+    return route.stage;
+  }
+
+  @Override
+  public String routePath() {
+    return route.routePath;
+  }
+
+  @Override
+  public String method() {
+    return request.method().name();
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String pathParam(String name) {
+    return params.get(name);
+  }
+
+  @Override
+  public Map<String, String> pathParams() {
+    return params;
+  }
+
+  @Override
+  public String stageVariable(String name) {
+    return route.stageVariables.get(name);
+  }
+
+  @Override
+  public String sourceIp() {
+    if (sourceIp == null) {
+      sourceIp = active.clientAddress().sourceIp(peer, request.getHeader("X-Forwarded-For"));
+    }
+    return sourceIp;
+  }
+
+  @Override
+  public Principal principal() {
+    return principal;
+  }
+
+  void principal(Principal principal) {
+    this.principal = principal == null ? Principal.ANONYMOUS : principal;
+  }
+
+  @Override
+  public GatewayRequest request() {
+    if (outbound == null) {
+      MultiMap headers = HttpHeaders.headers();
+      HopByHop.copy(request.headers(), headers, true);
+      MultiMap query = MultiMap.caseInsensitiveMultiMap();
+      query.addAll(request.params());
+      outbound = new OutboundRequest(request.method().name(), query, headers);
+    }
+    return outbound;
+  }
+
+  OutboundRequest outbound() {
+    return (OutboundRequest) request();
+  }
+
+  @Override
+  public GatewayResponse response() {
+    return response;
+  }
+
+  @Override
+  public GatewayResponse respond(int status) {
+    OutboundResponse r = new OutboundResponse(status, HttpHeaders.headers(), null, null, true);
+    r.status(status);
+    this.response = r;
+    this.answered = true;
+    return r;
+  }
+
+  boolean answered() {
+    return answered;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T get(String key) {
+    return attributes == null ? null : (T) attributes.get(key);
+  }
+
+  @Override
+  public void put(String key, Object value) {
+    if (attributes == null) {
+      attributes = new HashMap<>(4);
+    }
+    attributes.put(key, value);
+  }
+
+  @Override
+  public Vertx vertx() {
+    return serving.vertx();
+  }
+}

@@ -1,0 +1,510 @@
+package dev.portico.gateway.pipeline;
+
+import dev.portico.gateway.proxy.Bodies;
+import dev.portico.gateway.proxy.GatewayFailure;
+import dev.portico.gateway.proxy.RequestIds;
+import dev.portico.gateway.routing.RouteMatch;
+import dev.portico.spi.Authorizer;
+import dev.portico.spi.Rejection;
+import dev.portico.spi.ThrottleDecision;
+import dev.portico.spi.Throttler;
+import dev.portico.spi.Transformer;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of a request, top to bottom:
+ *
+ * <ol>
+ *   <li>refuse what must never reach a backend (ambiguous framing, a body over the limit);</li>
+ *   <li>match the path to a route (404), keeping a CORS preflight's route even when the method has none;</li>
+ *   <li>transformers' {@code onMatch} (may answer, e.g. a preflight), then the method check (405);</li>
+ *   <li>authorizers, each must allow; the last one's principal stands;</li>
+ *   <li>throttlers, the key's usage plan first; a rejection gives back what earlier ones took (429);</li>
+ *   <li>transformers' {@code onRequest}, with the body buffered first if one asks for it;</li>
+ *   <li>the integration;</li>
+ *   <li>transformers' {@code onResponse} in reverse order, on the backend's response or the
+ *       gateway's own error alike;</li>
+ *   <li>the response streams to the client; one access-log line.</li>
+ * </ol>
+ *
+ * <p>A route without policies skips straight from 2 to 7. Every failure becomes exactly one status
+ * in {@link #fail}: a {@link Rejection} is the policy's answer, a {@link GatewayFailure} the
+ * backend's (502, 504, 413), anything else a plugin bug (500, logged with the plugin's name).
+ */
+public final class Pipeline {
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  private static final Future<Void> DONE = Future.succeededFuture();
+  /** A rejected request's unread body up to this size is drained to keep the connection; above it the connection closes. */
+  private static final long DRAIN_LIMIT = 64 * 1024;
+
+  private final ServingContext serving;
+  private final AccessLog accessLog;
+
+  public Pipeline(ServingContext serving, AccessLog accessLog) {
+    this.serving = serving;
+    this.accessLog = accessLog;
+  }
+
+  public void handle(HttpServerRequest req) {
+    long start = System.nanoTime();
+    ActiveConfig active = serving.active();
+    String requestId = RequestIds.keepOrCreate(req.getHeader("X-Request-Id"));
+
+    // 1. framing and size: decided before anything is read or forwarded
+    MultiMap in = req.headers();
+    String contentLength = in.get(HttpHeaders.CONTENT_LENGTH);
+    if (contentLength != null && in.contains(HttpHeaders.TRANSFER_ENCODING)) {
+      // HTTP/1.0 requests reach here with both (Netty strips Content-Length only for HTTP/1.1; see SmugglingGuard)
+      sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
+      return;
+    }
+    if (contentLength != null && active.maxBodySize() > 0 && parseLength(contentLength) > active.maxBodySize()) {
+      sendEarlyError(req, active, requestId, start, 413, "Content Too Large", true);
+      return;
+    }
+    boolean hasBody = Bodies.hasBody(req);
+    if (hasBody) {
+      req.pause(); // nothing of the body may be read before a policy or the backend asks for it
+    }
+
+    // 2. routing
+    String path = HttpUtils.normalizePath(req.path());
+    RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
+    Set<String> methodNotAllowed = null;
+    if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
+      RouteMatch.Found<CompiledRoute> preflight = preflightRoute(req, active, path);
+      if (preflight == null) {
+        sendEarlyError(req, active, requestId, start, 405, null, false, notAllowed.allowHeader());
+        return;
+      }
+      methodNotAllowed = notAllowed.allowedMethods();
+      match = preflight;
+    }
+    if (!(match instanceof RouteMatch.Found<CompiledRoute> found)) {
+      sendEarlyError(req, active, requestId, start, 404, null, false);
+      return;
+    }
+    Exchange ex = new Exchange(req, found.target(), found.pathParams(), requestId, path, start, active, serving);
+    ex.methodNotAllowed = methodNotAllowed;
+
+    if (ex.route.plain) {
+      integrate(ex);
+    } else {
+      runPolicies(ex);
+    }
+  }
+
+  // ---- the policy phases -------------------------------------------------------------------
+
+  private void runPolicies(Exchange ex) {
+    transformers(ex, 0, true)
+        .compose(v -> {
+          if (ex.answered()) {
+            return DONE;
+          }
+          if (ex.methodNotAllowed != null) {
+            return Future.failedFuture(
+                Rejection.of(405, "Method Not Allowed").header("Allow", allowHeader(ex.methodNotAllowed)));
+          }
+          return authorize(ex, 0)
+              .compose(v2 -> throttle(ex))
+              .compose(v2 -> bufferRequestBody(ex))
+              .compose(v2 -> transformers(ex, 0, false));
+        })
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            fail(ex, ar.cause());
+          } else if (ex.answered()) {
+            respond(ex);
+          } else {
+            integrate(ex);
+          }
+        });
+  }
+
+  /** Runs {@code onMatch} (first) or {@code onRequest} of the route's transformers in order, stopping at an answer. */
+  private Future<Void> transformers(Exchange ex, int i, boolean onMatch) {
+    PolicyHandle[] all = ex.route.transformers;
+    if (i == all.length || ex.answered()) {
+      return DONE;
+    }
+    Transformer t = (Transformer) all[i].policy();
+    return guard(all[i], () -> onMatch ? t.onMatch(ex) : t.onRequest(ex))
+        .compose(v -> transformers(ex, i + 1, onMatch));
+  }
+
+  private Future<Void> authorize(Exchange ex, int i) {
+    PolicyHandle[] all = ex.route.authorizers;
+    if (i == all.length) {
+      return DONE;
+    }
+    Authorizer a = (Authorizer) all[i].policy();
+    return guard(all[i], () -> a.authorize(ex)).compose(principal -> {
+      ex.principal(principal);
+      return authorize(ex, i + 1);
+    });
+  }
+
+  private Future<Void> throttle(Exchange ex) {
+    List<Throttler> throttlers = new ArrayList<>(ex.route.throttlers.length + 1);
+    List<PolicyHandle> handles = new ArrayList<>(ex.route.throttlers.length + 1);
+    String plan = ex.principal().usagePlan();
+    Throttler planThrottler = plan == null ? null : ex.active.planThrottlers().get(plan);
+    if (planThrottler != null) {
+      throttlers.add(planThrottler);
+      handles.add(new PolicyHandle("usage-plan:" + plan, planThrottler, "usagePlans." + plan));
+    }
+    for (PolicyHandle h : ex.route.throttlers) {
+      throttlers.add((Throttler) h.policy());
+      handles.add(h);
+    }
+    if (throttlers.isEmpty()) {
+      return DONE;
+    }
+    return throttle(ex, throttlers, handles, 0, new ArrayList<>(throttlers.size()));
+  }
+
+  private Future<Void> throttle(Exchange ex, List<Throttler> throttlers, List<PolicyHandle> handles,
+      int i, List<ThrottleDecision> admitted) {
+    if (i == throttlers.size()) {
+      ex.rateLimitHeaders = mostRestrictive(admitted);
+      return DONE;
+    }
+    PolicyHandle handle = handles.get(i);
+    Future<ThrottleDecision> decided;
+    try {
+      decided = throttlers.get(i).throttle(ex);
+    } catch (RuntimeException | Error bug) {
+      return Future.failedFuture(new PluginFailure(handle, bug));
+    }
+    return decided.transform(ar -> {
+      if (ar.failed()) {
+        // the decision could not be made (store unreachable or slow): counters.onStoreFailure decides
+        StoreFailures.warn(handle, ar.cause());
+        if (ex.active.denyOnStoreFailure()) {
+          refundAll(admitted);
+          return Future.failedFuture(Rejection.of(503, "Service Unavailable"));
+        }
+        return throttle(ex, throttlers, handles, i + 1, admitted);
+      }
+      ThrottleDecision d = ar.result();
+      if (!d.allowed()) {
+        refundAll(admitted);
+        ex.rateLimitHeaders = d;
+        long retry = ceilSeconds(d.resetAfter().toMillis());
+        return Future.failedFuture(Rejection.of(429, "Too Many Requests").header("Retry-After", String.valueOf(retry)));
+      }
+      admitted.add(d);
+      return throttle(ex, throttlers, handles, i + 1, admitted);
+    });
+  }
+
+  private static void refundAll(List<ThrottleDecision> admitted) {
+    for (ThrottleDecision d : admitted) {
+      d.refund().onFailure(e -> log.warn("could not give back a throttle decision: {}", e.toString()));
+    }
+  }
+
+  /** The decision with the least left (ties: the one that resets last) speaks for the route. */
+  private static ThrottleDecision mostRestrictive(List<ThrottleDecision> decisions) {
+    ThrottleDecision best = null;
+    for (ThrottleDecision d : decisions) {
+      if (best == null || d.remaining() < best.remaining()
+          || d.remaining() == best.remaining() && d.resetAfter().compareTo(best.resetAfter()) > 0) {
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  /** Buffers the request body, bounded, when a transformer asked for it; otherwise it streams. */
+  private Future<Void> bufferRequestBody(Exchange ex) {
+    if (ex.route.transformers.length == 0 || !Bodies.hasBody(ex.request)) {
+      return DONE;
+    }
+    long limit = 0;
+    for (int i = 0; i < ex.route.transformers.length; i++) {
+      long asked = ex.route.transformer(i).requestBodyLimit(ex);
+      limit = Math.max(limit, asked);
+    }
+    if (limit <= 0) {
+      return DONE;
+    }
+    long max = ex.active.maxBodySize() > 0 ? Math.min(limit, ex.active.maxBodySize()) : limit;
+    OutboundRequest out = ex.outbound();
+    ex.bodyConsumed = true;
+    return BoundedBody.read(ex.request, max).map(body -> {
+      out.bufferedBody(body);
+      return null;
+    });
+  }
+
+  // ---- the integration and the response ----------------------------------------------------
+
+  private void integrate(Exchange ex) {
+    ex.bodyConsumed = true;
+    ex.route.integration.call(ex, serving.upstreams()).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ex, ar.cause());
+        return;
+      }
+      UpstreamResponse up = ar.result();
+      ex.response = new OutboundResponse(up.status(), up.headers(), up.body(), up.stream(), false);
+      if (ex.route.transformers.length == 0) {
+        send(ex);
+      } else {
+        respondThroughTransformers(ex, up);
+      }
+    });
+  }
+
+  /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
+  private void respondThroughTransformers(Exchange ex, UpstreamResponse up) {
+    bufferResponseBody(ex)
+        .compose(v -> responseTransformers(ex, ex.route.transformers.length - 1))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            if (up != null) {
+              up.cancel().run();
+            }
+            failWithoutTransformers(ex, ar.cause());
+          } else {
+            send(ex);
+          }
+        });
+  }
+
+  private void respond(Exchange ex) {
+    if (ex.route.transformers.length == 0) {
+      send(ex);
+    } else {
+      respondThroughTransformers(ex, null);
+    }
+  }
+
+  private Future<Void> responseTransformers(Exchange ex, int i) {
+    if (i < 0) {
+      return DONE;
+    }
+    PolicyHandle h = ex.route.transformers[i];
+    Transformer t = (Transformer) h.policy();
+    return guard(h, () -> t.onResponse(ex)).compose(v -> responseTransformers(ex, i - 1));
+  }
+
+  private Future<Void> bufferResponseBody(Exchange ex) {
+    OutboundResponse r = ex.response;
+    if (r.stream() == null) {
+      return DONE;
+    }
+    long limit = 0;
+    for (int i = 0; i < ex.route.transformers.length; i++) {
+      limit = Math.max(limit, ex.route.transformer(i).responseBodyLimit(ex));
+    }
+    if (limit <= 0) {
+      return DONE;
+    }
+    String length = r.headers().get(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && parseLength(length) > limit) {
+      log.warn("{} response body of {} bytes is over the {} bytes a transformer reads: passed through untouched",
+          ex.route, length, limit);
+      return DONE;
+    }
+    long max = limit;
+    return BoundedBody.readOrPassThrough(r.stream(), max).map(result -> {
+      if (result.body() != null) {
+        r.buffered(result.body());
+      } else {
+        log.warn("{} chunked response body over the {} bytes a transformer reads: passed through untouched", ex.route, max);
+        r.replaceStream(result.passThrough());
+      }
+      return null;
+    });
+  }
+
+  /** Writes the response: head, rate-limit headers, and the body from its buffer or its stream. */
+  private void send(Exchange ex) {
+    OutboundResponse r = ex.response;
+    HttpServerResponse resp = ex.request.response();
+    if (resp.ended() || resp.closed()) {
+      return; // the client is gone
+    }
+    resp.setStatusCode(r.status());
+    MultiMap headers = resp.headers();
+    headers.setAll(r.headers());
+    headers.set("X-Request-Id", ex.requestId);
+    if (ex.rateLimitHeaders != null) {
+      RateLimitHeaders.write(headers, ex.rateLimitHeaders);
+    }
+    Future<Void> sent;
+    if (r.stream() != null) {
+      sent = resp.send(r.stream());
+    } else {
+      Buffer body = r.body() == null ? Buffer.buffer() : r.body();
+      headers.remove(HttpHeaders.TRANSFER_ENCODING);
+      if (!headers.contains(HttpHeaders.CONTENT_LENGTH) || r.fromGateway() || bodyChanged(r)) {
+        headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+      }
+      disposeUnreadBody(ex.request, ex.bodyConsumed);
+      sent = resp.end(body);
+    }
+    if (accessLog.enabled() && ex.active.accessLog()) {
+      sent.onComplete(ar -> accessLog.log(ex, resp.getStatusCode(), ar.succeeded()));
+    }
+  }
+
+  private static boolean bodyChanged(OutboundResponse r) {
+    String length = r.headers().get(HttpHeaders.CONTENT_LENGTH);
+    return length == null || r.body() != null && parseLength(length) != r.body().length();
+  }
+
+  // ---- failures --------------------------------------------------------------------------
+
+  /** Turns any failure into the gateway's error response, passed through the route's response transformers. */
+  private void fail(Exchange ex, Throwable cause) {
+    ex.response = errorResponse(ex, cause);
+    respond(ex);
+  }
+
+  private void failWithoutTransformers(Exchange ex, Throwable cause) {
+    ex.response = errorResponse(ex, cause);
+    send(ex);
+  }
+
+  private OutboundResponse errorResponse(Exchange ex, Throwable cause) {
+    int status;
+    String message;
+    MultiMap headers = HttpHeaders.headers();
+    if (cause instanceof Rejection r) {
+      status = r.status();
+      message = r.getMessage();
+      r.headers().forEach(headers::set);
+    } else if (cause instanceof GatewayFailure g) {
+      status = g.status();
+      message = GatewayError.reason(status);
+      if (status >= 500) {
+        log.warn("{} {} {}: {} ({})", ex.requestId, ex.method(), ex.path, g.getMessage(), describe(g.getCause()));
+      }
+    } else if (cause instanceof PluginFailure p) {
+      status = 500;
+      message = GatewayError.reason(500);
+      log.error("{} {} {}: plugin '{}' ({}) failed", ex.requestId, ex.method(), ex.path, p.policy.name(),
+          p.policy.configPath(), p.getCause());
+    } else {
+      status = 500;
+      message = GatewayError.reason(500);
+      log.error("{} {} {}: internal error", ex.requestId, ex.method(), ex.path, cause);
+    }
+    headers.set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE);
+    return new OutboundResponse(status, headers, GatewayError.body(status, message, ex.requestId), null, true);
+  }
+
+  private static String describe(Throwable t) {
+    return t == null ? "no detail" : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private void sendEarlyError(HttpServerRequest req, ActiveConfig active, String requestId, long start,
+      int status, String message, boolean close, String... allow) {
+    HttpServerResponse resp = req.response();
+    resp.setStatusCode(status);
+    MultiMap h = resp.headers();
+    h.set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE);
+    h.set("X-Request-Id", requestId);
+    if (allow.length > 0) {
+      h.set("Allow", allow[0]);
+    }
+    if (close) {
+      h.set(HttpHeaders.CONNECTION, "close");
+    } else {
+      disposeUnreadBody(req, false);
+    }
+    Future<Void> sent = resp.end(GatewayError.body(status, message, requestId));
+    if (close) {
+      sent.onComplete(ar -> req.connection().close());
+    }
+    if (accessLog.enabled() && active.accessLog()) {
+      sent.onComplete(ar -> accessLog.logUnrouted(req, requestId, start, status));
+    }
+  }
+
+  /**
+   * A request answered without reading its body: drain a small body so the connection can carry the
+   * next request; for a large one, close the connection rather than read it all.
+   */
+  private static void disposeUnreadBody(HttpServerRequest req, boolean consumed) {
+    if (consumed || req.isEnded() || !Bodies.hasBody(req)) {
+      return;
+    }
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && parseLength(length) <= DRAIN_LIMIT) {
+      req.handler(null);
+      req.resume();
+    } else {
+      req.response().headers().set(HttpHeaders.CONNECTION, "close");
+      req.response().endHandler(v -> req.connection().close());
+    }
+  }
+
+  // ---- small helpers ---------------------------------------------------------------------
+
+  /** For a CORS preflight whose method has no route, the route the real request would take. */
+  private static RouteMatch.Found<CompiledRoute> preflightRoute(HttpServerRequest req, ActiveConfig active, String path) {
+    if (!"OPTIONS".equals(req.method().name())) {
+      return null;
+    }
+    String requested = req.getHeader("Access-Control-Request-Method");
+    if (requested == null || req.getHeader("Origin") == null) {
+      return null;
+    }
+    RouteMatch<CompiledRoute> m = active.routes().match(requested.trim(), path);
+    return m instanceof RouteMatch.Found<CompiledRoute> f && f.target().transformers.length > 0 ? f : null;
+  }
+
+  private static String allowHeader(Set<String> methods) {
+    return String.join(", ", methods);
+  }
+
+  /** Runs a plugin hook, turning a synchronous throw or a non-Rejection failure into a {@link PluginFailure}. */
+  private static <T> Future<T> guard(PolicyHandle policy, Hook<T> hook) {
+    Future<T> f;
+    try {
+      f = hook.run();
+    } catch (Rejection r) {
+      return Future.failedFuture(r);
+    } catch (RuntimeException | Error bug) {
+      return Future.failedFuture(new PluginFailure(policy, bug));
+    }
+    if (f == null) {
+      return Future.failedFuture(new PluginFailure(policy, new NullPointerException("hook returned null")));
+    }
+    return f.recover(e -> Future.failedFuture(e instanceof Rejection ? e : new PluginFailure(policy, e)));
+  }
+
+  @FunctionalInterface
+  private interface Hook<T> {
+    Future<T> run();
+  }
+
+  static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  static long ceilSeconds(long millis) {
+    return Math.max(0, (millis + 999) / 1000);
+  }
+}

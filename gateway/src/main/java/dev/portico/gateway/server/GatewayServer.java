@@ -1,0 +1,186 @@
+package dev.portico.gateway.server;
+
+import dev.portico.gateway.admin.AdminServer;
+import dev.portico.gateway.admin.DefinitionJson;
+import dev.portico.gateway.config.ApiDefinition;
+import dev.portico.gateway.config.GatewayConfig;
+import dev.portico.gateway.config.ServerSettings;
+import dev.portico.gateway.counters.LocalCounterStore;
+import dev.portico.gateway.pipeline.ActiveConfig;
+import dev.portico.gateway.pipeline.ConfigCompiler;
+import dev.portico.gateway.plugin.LoadedPolicy;
+import dev.portico.gateway.plugin.PolicyInstances;
+import dev.portico.gateway.proxy.Upstreams;
+import dev.portico.spi.PolicyFactory;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the client-facing listener on one event loop per {@code server.instances},
+ * the admin API, the policy instances and the counters. {@link #drain()} stops it gracefully.
+ */
+public final class GatewayServer {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+  /**
+   * How to start, beyond the configuration.
+   *
+   * @param port overrides {@code server.port} when not null
+   * @param adminPort overrides {@code admin.port} when not null
+   * @param dataDir where deployments and stage state are kept; created if absent
+   */
+  public record Options(Integer port, Integer adminPort, Path dataDir) {}
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final PolicyInstances instances;
+  private final AtomicReference<ActiveConfig> active = new AtomicReference<>();
+  private final List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final LocalCounterStore counters = new LocalCounterStore();
+  private AdminServer admin;
+  private int port;
+
+  private GatewayServer(Vertx vertx, GatewayConfig config, Map<String, PolicyFactory<?>> factories) {
+    this.vertx = vertx;
+    this.config = config;
+    GatewayEnvironment env = new GatewayEnvironment(vertx, counters, config.baseDir(), config.usagePlans());
+    this.instances = new PolicyInstances(factories, env);
+  }
+
+  /** Starts a gateway; the future fails (and everything started is stopped) if any part cannot start. */
+  public static Future<GatewayServer> start(GatewayConfig config, Map<String, PolicyFactory<?>> factories,
+      List<LoadedPolicy> plugins, Options options) {
+    ServerSettings s = config.server();
+    int loops = s.instances() > 0 ? s.instances() : Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1)));
+    GatewayServer gateway = new GatewayServer(vertx, config, factories);
+    return gateway.startOn(loops, factories, plugins, options)
+        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+  }
+
+  private Future<GatewayServer> startOn(int loops, Map<String, PolicyFactory<?>> factories,
+      List<LoadedPolicy> plugins, Options options) {
+    try {
+      if (options.dataDir() != null) {
+        Files.createDirectories(options.dataDir());
+      }
+    } catch (IOException e) {
+      return Future.failedFuture(new UncheckedIOException("cannot create the data directory " + options.dataDir(), e));
+    }
+    ConfigCompiler.Compiled compiled;
+    try {
+      compiled = new ConfigCompiler(instances).compile(config);
+    } catch (RuntimeException e) {
+      instances.closeAll();
+      return Future.failedFuture(e);
+    }
+    active.set(compiled.active());
+    vertx.setPeriodic(30_000, id -> counters.evictIdle());
+
+    ServerSettings s = config.server();
+    HttpServerOptions http = new HttpServerOptions()
+        .setPort(options.port() != null ? options.port() : s.port())
+        .setHost(s.host())
+        .setMaxHeaderSize((int) Math.min(Integer.MAX_VALUE, s.maxHeaderSize()))
+        .setHttp2ClearTextEnabled(false)
+        .setHandle100ContinueAutomatically(true)
+        .setCompressionSupported(false)
+        .setDecompressionSupported(false)
+        .setTcpNoDelay(true);
+    if (s.tls() != null) {
+      http.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(s.tls().cert().toString()).setKeyPath(s.tls().key().toString()));
+    }
+    DefinitionJson json = new DefinitionJson(factories);
+    admin = new AdminServer(vertx, config.admin().host(),
+        options.adminPort() != null ? options.adminPort() : config.admin().port(), config.admin().token(),
+        ready::get, () -> apisJson(json), name -> apiJson(json, name), () -> pluginsJson(plugins));
+
+    return vertx.deployVerticle(() -> {
+          ProxyVerticle v = new ProxyVerticle(http, active::get, Upstreams.DEFAULT_POOL_SIZE);
+          verticles.add(v);
+          return v;
+        }, new DeploymentOptions().setInstances(loops))
+        .compose(id -> admin.start())
+        .map(a -> {
+          port = verticles.get(0).actualPort();
+          ready.set(true);
+          log.info("Portico listening on {}://{}:{} ({} event loop{}), admin API on {}:{}",
+              s.tls() != null ? "https" : "http", s.host(), port, loops, loops == 1 ? "" : "s",
+              config.admin().host(), admin.actualPort());
+          return this;
+        });
+  }
+
+  private JsonArray apisJson(DefinitionJson json) {
+    JsonArray out = new JsonArray();
+    for (ApiDefinition api : config.apis()) {
+      out.add(json.api(api));
+    }
+    return out;
+  }
+
+  private JsonObject apiJson(DefinitionJson json, String name) {
+    return config.apis().stream().filter(a -> a.name().equals(name)).findFirst().map(json::api).orElse(null);
+  }
+
+  private static JsonArray pluginsJson(List<LoadedPolicy> plugins) {
+    JsonArray out = new JsonArray();
+    for (LoadedPolicy p : plugins) {
+      out.add(new JsonObject().put("name", p.name()).put("kind", p.kind().label()).put("source", p.source()));
+    }
+    return out;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int adminPort() {
+    return admin.actualPort();
+  }
+
+  public boolean ready() {
+    return ready.get();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Stops gracefully: {@code /ready} answers 503 at once, the listener stops accepting, requests in
+   * flight finish (bounded by {@code server.drainTimeout}), then everything is closed.
+   */
+  public Future<Void> drain() {
+    ready.set(false);
+    long millis = config.server().drainTimeout().toMillis();
+    log.info("draining: finishing requests in flight (at most {} ms)", millis);
+    List<Future<Void>> drains = verticles.stream().map(v -> v.drain(millis)).toList();
+    return Future.join(drains)
+        .transform(ar -> admin.close())
+        .transform(ar -> {
+          instances.closeAll();
+          return vertx.close();
+        });
+  }
+}

@@ -1,0 +1,60 @@
+package dev.portico.gateway.server;
+
+import dev.portico.gateway.pipeline.AccessLog;
+import dev.portico.gateway.pipeline.ActiveConfig;
+import dev.portico.gateway.pipeline.Pipeline;
+import dev.portico.gateway.pipeline.ServingContext;
+import dev.portico.gateway.proxy.Upstreams;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One event loop of the client-facing listener: its own HTTP server on the shared port, its own
+ * backend clients, the shared configuration.
+ */
+final class ProxyVerticle extends VerticleBase {
+
+  private final HttpServerOptions options;
+  private final Supplier<ActiveConfig> active;
+  private final int poolSize;
+  private HttpServer server;
+  private Upstreams upstreams;
+
+  ProxyVerticle(HttpServerOptions options, Supplier<ActiveConfig> active, int poolSize) {
+    this.options = options;
+    this.active = active;
+    this.poolSize = poolSize;
+  }
+
+  @Override
+  public Future<?> start() {
+    upstreams = new Upstreams(vertx, poolSize);
+    Pipeline pipeline = new Pipeline(new ServingContext(vertx, upstreams, active), new AccessLog());
+    server = vertx.createHttpServer(options)
+        .connectionHandler(connection -> SmugglingGuard.install(connection, options))
+        .invalidRequestHandler(InvalidRequests::handle)
+        .requestHandler(pipeline::handle);
+    return server.listen();
+  }
+
+  /** Stops accepting and lets requests in flight finish, for at most {@code millis}. */
+  Future<Void> drain(long millis) {
+    return server == null ? Future.succeededFuture() : server.shutdown(millis, TimeUnit.MILLISECONDS);
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (upstreams != null) {
+      upstreams.close();
+    }
+    return Future.succeededFuture();
+  }
+}
