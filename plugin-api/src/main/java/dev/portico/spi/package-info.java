@@ -20,6 +20,10 @@
  * {@code onRequest}, the integration, then transformers' {@code onResponse} in reverse order.
  * Within a kind, API-level policies run before route-level ones, each in file order.
  *
+ * <p>Values a configuration computes per request ({@code ${principal.sub}},
+ * {@code ${request.header.X-Tenant!}}, ...) are written in one language, {@link dev.portico.spi.Template},
+ * parsed when the configuration is loaded and rendered in the hooks.
+ *
  * <p>Every hook is asynchronous and runs on a Vert.x event loop: it must never block. A hook
  * <em>denies</em> a request by failing its future with a {@link dev.portico.spi.Rejection} (an
  * expected outcome, answered with its status); any other failure is a bug in the plugin, answered
