@@ -1,0 +1,11 @@
+package dev.portico.examples.hello;
+
+/**
+ * The hello policy's configuration, bound once by {@link HelloFactory#parse} and never re-read per
+ * request. A record: immutable, and equal to another with the same values, which is what lets the
+ * gateway reuse one policy instance for identical configurations.
+ *
+ * @param greeting the text sent to clients, e.g. {@code Hello from Portico}
+ * @param header the response header that carries it, {@code X-Hello} by default
+ */
+public record HelloConfig(String greeting, String header) {}
