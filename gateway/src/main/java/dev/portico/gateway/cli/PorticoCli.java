@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code bin/portico}: run the gateway (the default), validate a configuration, list plugins, print
@@ -134,7 +135,7 @@ public final class PorticoCli implements Callable<Integer> {
         return 1;
       }
       CountDownLatch stopped = new CountDownLatch(1);
-      Signal.Handler drain = signal -> {
+      SignalHandler drain = signal -> {
         log.info("received SIG{}", signal.getName());
         gateway.drain().onComplete(ar -> {
           loaded.catalog().close();

@@ -15,7 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.impl.HttpUtils;
+import dev.portico.gateway.routing.RequestPaths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -80,7 +80,7 @@ public final class Pipeline {
     }
 
     // 2. routing
-    String path = HttpUtils.normalizePath(req.path());
+    String path = RequestPaths.normalize(req.path());
     RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
     Set<String> methodNotAllowed = null;
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
