@@ -1,0 +1,70 @@
+package dev.portico.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands that end by themselves: {@code version} and {@code validate}. */
+class CommandLineIT {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir Path tmp;
+
+  @AfterEach
+  void killLeftovers() {
+    PorticoProcess.killLeftovers();
+  }
+
+  @Test
+  void versionPrintsTheVersion() {
+    PorticoProcess.Completed version = PorticoProcess.run(tmp, TIMEOUT, "version");
+
+    assertEquals(0, version.exitCode(), version::toString);
+    assertTrue(version.stdout().contains(PorticoProcess.version()), version::toString);
+  }
+
+  @Test
+  void validateAcceptsTheDefaultConfiguration() {
+    // No --config: the distribution's conf/portico.yaml, found from another working directory.
+    PorticoProcess.Completed validate = PorticoProcess.run(tmp, TIMEOUT, "validate");
+
+    assertEquals(0, validate.exitCode(), validate::toString);
+  }
+
+  @Test
+  void validateRejectsABadConfigurationWithOneLinePerProblemAndExit1() throws IOException {
+    Path config = Files.writeString(tmp.resolve("bad.yaml"), """
+        server:
+          port: -1
+        apis:
+          - name: demo
+            basePath: /demo
+            routes:
+              - methods: [GET]
+                integration: { type: mock, status: 200, body: { ok: true } }
+        """);
+
+    PorticoProcess.Completed validate = PorticoProcess.run(tmp, TIMEOUT, "validate", "--config", config.toString());
+
+    assertEquals(1, validate.exitCode(), validate::toString);
+    assertTrue(validate.lines().stream().anyMatch(line -> line.strip().startsWith("server.port:")),
+        () -> "no line starting with server.port: in\n" + validate);
+    assertTrue(validate.lines().stream().anyMatch(line -> line.contains("apis[0].routes[0].path")),
+        () -> "no line naming apis[0].routes[0].path in\n" + validate);
+  }
+
+  @Test
+  void validateWithAnUnknownOptionExits2() {
+    PorticoProcess.Completed validate = PorticoProcess.run(tmp, TIMEOUT, "validate", "--no-such-option");
+
+    assertEquals(2, validate.exitCode(), validate::toString);
+  }
+}
