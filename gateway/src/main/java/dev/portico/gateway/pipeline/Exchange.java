@@ -73,9 +73,18 @@ public final class Exchange implements RequestContext {
   /** The value of {@code X-Forwarded-For} for the backend. */
   public String forwardedFor() {
     if (forwardedFor == null) {
-      forwardedFor = active.clientAddress().forwardedFor(peer, request.getHeader("X-Forwarded-For"));
+      forwardedFor = active.clientAddress().forwardedFor(peer, incomingForwardedFor());
     }
     return forwardedFor;
+  }
+
+  /**
+   * Every {@code X-Forwarded-For} line that came in, as one list: several lines mean the same as
+   * one comma-joined (RFC 9110 section 5.3), and taking only the first would drop hops.
+   */
+  private String incomingForwardedFor() {
+    java.util.List<String> lines = request.headers().getAll("X-Forwarded-For");
+    return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(", ", lines);
   }
 
   /** Where the integration reports when it dispatched the request to the backend. */
@@ -138,7 +147,7 @@ public final class Exchange implements RequestContext {
   @Override
   public String sourceIp() {
     if (sourceIp == null) {
-      sourceIp = active.clientAddress().sourceIp(peer, request.getHeader("X-Forwarded-For"));
+      sourceIp = active.clientAddress().sourceIp(peer, incomingForwardedFor());
     }
     return sourceIp;
   }
