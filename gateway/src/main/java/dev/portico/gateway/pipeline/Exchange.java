@@ -37,7 +37,10 @@ public final class Exchange implements RequestContext {
   private boolean answered;
   /** Set when the request's method has no route but a preflight matched one: 405 after onMatch. */
   java.util.Set<String> methodNotAllowed;
+  /** Whether something took over the request body (a transformer buffered it, or the integration forwards it). */
   boolean bodyConsumed;
+  /** Abandons the backend exchange whose response is being sent; null for a mock or the gateway's own answer. */
+  Runnable cancelUpstream;
   private Map<String, Object> attributes;
 
   /** The decision whose numbers go on the response's RateLimit headers (the most restrictive one). */
@@ -85,6 +88,11 @@ public final class Exchange implements RequestContext {
   private String incomingForwardedFor() {
     java.util.List<String> lines = request.headers().getAll("X-Forwarded-For");
     return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(", ", lines);
+  }
+
+  /** Where the integration reports that it took over the request body, to forward it. */
+  public void bodyTaken() {
+    this.bodyConsumed = true;
   }
 
   /** Where the integration reports when it dispatched the request to the backend. */

@@ -15,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import dev.portico.gateway.routing.RequestPaths;
 import java.util.ArrayList;
 import java.util.List;
@@ -254,13 +255,13 @@ public final class Pipeline {
   // ---- the integration and the response ----------------------------------------------------
 
   private void integrate(Exchange ex) {
-    ex.bodyConsumed = true;
     ex.route.integration.call(ex, serving.upstreams()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ex, ar.cause());
         return;
       }
       UpstreamResponse up = ar.result();
+      ex.cancelUpstream = up.cancel();
       ex.response = new OutboundResponse(up.status(), up.headers(), up.body(), up.stream(), false);
       if (ex.route.transformers.length == 0) {
         send(ex);
@@ -347,20 +348,57 @@ public final class Pipeline {
     if (ex.rateLimitHeaders != null) {
       RateLimitHeaders.write(headers, ex.rateLimitHeaders);
     }
+    settleRequestBody(ex, resp);
     Future<Void> sent;
     if (r.stream() != null) {
-      sent = resp.send(r.stream());
+      sent = stream(ex, r.stream(), resp);
     } else {
       Buffer body = r.body() == null ? Buffer.buffer() : r.body();
       headers.remove(HttpHeaders.TRANSFER_ENCODING);
       if (!headers.contains(HttpHeaders.CONTENT_LENGTH) || r.fromGateway() || bodyChanged(r)) {
         headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
       }
-      disposeUnreadBody(ex.request, ex.bodyConsumed);
       sent = resp.end(body);
     }
     if (accessLog.enabled() && ex.active.accessLog()) {
       sent.onComplete(ar -> accessLog.log(ex, resp.getStatusCode(), ar.succeeded()));
+    }
+  }
+
+  /**
+   * Streams the backend's body to the client with back-pressure.
+   *
+   * <p>Not {@code resp.send(stream)}: its pipe <em>ends</em> the response when the source fails, so
+   * a chunked body cut short by the backend would look complete to the client. Here a failure on
+   * either side resets the client's connection (a body cut short is seen as one) and abandons the
+   * backend exchange (a client gone mid-download stops the backend's transfer).
+   */
+  private static Future<Void> stream(Exchange ex, ReadStream<Buffer> body, HttpServerResponse resp) {
+    if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      resp.setChunked(true);
+    }
+    Future<Void> piped = body.pipe().endOnFailure(false).to(resp);
+    piped.onFailure(e -> {
+      resp.reset();
+      if (ex.cancelUpstream != null) {
+        ex.cancelUpstream.run();
+      }
+    });
+    return piped;
+  }
+
+  /**
+   * Deals with what is left of the request body as the response starts, so the connection can
+   * carry the next request. Untouched: drained when small, else the connection closes. Partly
+   * forwarded to a backend that failed, or over the limit: where it ends cannot be known without
+   * reading it all, so the connection closes after the gateway's error.
+   */
+  private static void settleRequestBody(Exchange ex, HttpServerResponse resp) {
+    if (!ex.bodyConsumed) {
+      disposeUnreadBody(ex.request, false);
+    } else if (ex.response.fromGateway() && !ex.request.isEnded() && Bodies.hasBody(ex.request)) {
+      resp.headers().set(HttpHeaders.CONNECTION, "close");
+      resp.endHandler(v -> ex.request.connection().close());
     }
   }
 

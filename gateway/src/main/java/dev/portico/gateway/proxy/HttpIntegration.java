@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.TrustOptions;
 import java.net.ConnectException;
 import java.util.Map;
@@ -121,12 +122,17 @@ public final class HttpIntegration implements Integration {
         .compose(request -> {
           // the client went away: abandon the backend exchange so its connection is not left half-read
           in.response().closeHandler(v -> request.reset());
+          if (in.response().closed()) {
+            // gone while the backend connection was being set up: the handler above came too late
+            request.reset();
+            return Future.failedFuture(new GatewayFailure(499, "Client Closed Request", null));
+          }
           exchange.upstreamStarted(System.nanoTime());
           Future<HttpClientResponse> sent;
           if (fixedBody != null) {
             sent = request.send(fixedBody);
           } else if (stream) {
-            sent = request.send(Bodies.limited(in, maxBodySize));
+            sent = streamBody(exchange, request, in);
           } else {
             sent = request.send();
           }
@@ -140,6 +146,33 @@ public final class HttpIntegration implements Integration {
           });
         })
         .recover(failure -> Future.failedFuture(classify(failure)));
+  }
+
+  /**
+   * Streams the client's body to the backend.
+   *
+   * <p>Not {@code request.send(stream)}: its pipe <em>ends</em> the backend request when the body
+   * fails (over the limit, client gone), so a truncated body would reach the backend looking
+   * complete. Here the backend request is reset instead, and the response future fails with the
+   * body's own failure (a 413 stays a 413).
+   *
+   * <p>Vert.x's idle timeout counts only what the backend sends, so a body that takes longer to
+   * upload than the integration timeout would end in a 504 while the backend is busy reading it.
+   * Each chunk passed on re-arms it: the timeout bounds how long the exchange makes no progress,
+   * and once the body is sent, how long the backend takes to answer.
+   */
+  private Future<HttpClientResponse> streamBody(Exchange exchange, HttpClientRequest request, HttpServerRequest in) {
+    if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      request.setChunked(true);
+    }
+    exchange.bodyTaken();
+    Bodies.limited(in, maxBodySize, () -> request.idleTimeout(timeoutMillis))
+        .pipe()
+        .endOnFailure(false)
+        .to(request)
+        .onFailure(failure -> request.reset(0, failure));
+    return request.response().recover(failure -> Future.failedFuture(
+        failure instanceof StreamResetException reset && reset.getCause() != null ? reset.getCause() : failure));
   }
 
   private String uri(Exchange exchange, HttpServerRequest in, GatewayRequest out) {
