@@ -82,6 +82,10 @@ public final class Pipeline {
 
     // 2. routing
     String path = RequestPaths.normalize(req.path());
+    if (RequestPaths.hidesDotSegment(path)) {
+      sendEarlyError(req, active, requestId, start, 400, "Bad Request: '..' behind an encoded separator in the path", false);
+      return;
+    }
     RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
     Set<String> methodNotAllowed = null;
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
