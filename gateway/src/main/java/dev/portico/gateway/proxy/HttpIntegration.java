@@ -5,6 +5,7 @@ import dev.portico.gateway.pipeline.UpstreamResponse;
 import dev.portico.spi.GatewayRequest;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeoutException;
  * more code than this class, and an extra future per interceptor per request.
  */
 public final class HttpIntegration implements Integration {
+
+  private static final Handler<Throwable> IGNORE = failure -> {};
 
   private final String originKey;
   private final String host;
@@ -121,6 +124,9 @@ public final class HttpIntegration implements Integration {
     return upstreams.client(this).request(options)
         .compose(request -> {
           // the client went away: abandon the backend exchange so its connection is not left half-read
+          // failures reach the pipeline through the response future; without a handler Vert.x
+          // would also log each one at ERROR
+          request.exceptionHandler(IGNORE);
           in.response().closeHandler(v -> request.reset());
           if (in.response().closed()) {
             // gone while the backend connection was being set up: the handler above came too late
@@ -170,7 +176,10 @@ public final class HttpIntegration implements Integration {
         .pipe()
         .endOnFailure(false)
         .to(request)
-        .onFailure(failure -> request.reset(0, failure));
+        .onFailure(failure -> {
+          request.exceptionHandler(IGNORE); // the pipe's handler is gone; the response future reports it
+          request.reset(0, failure);
+        });
     return request.response().recover(failure -> Future.failedFuture(
         failure instanceof StreamResetException reset && reset.getCause() != null ? reset.getCause() : failure));
   }
