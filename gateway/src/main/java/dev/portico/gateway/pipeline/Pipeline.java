@@ -67,7 +67,7 @@ public final class Pipeline {
     MultiMap in = req.headers();
     String contentLength = in.get(HttpHeaders.CONTENT_LENGTH);
     if (contentLength != null && in.contains(HttpHeaders.TRANSFER_ENCODING)) {
-      // HTTP/1.0 requests reach here with both (Netty strips Content-Length only for HTTP/1.1; see SmugglingGuard)
+      // SmugglingGuard refuses this in the decoder; this is the fallback if it could not be installed
       sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
       return;
     }

@@ -123,10 +123,10 @@ public final class HttpIntegration implements Integration {
     boolean stream = streamBody;
     return upstreams.client(this).request(options)
         .compose(request -> {
-          // the client went away: abandon the backend exchange so its connection is not left half-read
           // failures reach the pipeline through the response future; without a handler Vert.x
           // would also log each one at ERROR
           request.exceptionHandler(IGNORE);
+          // the client went away: abandon the backend exchange so its connection is not left half-read
           in.response().closeHandler(v -> request.reset());
           if (in.response().closed()) {
             // gone while the backend connection was being set up: the handler above came too late
