@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.TrustOptions;
+import io.vertx.core.streams.ReadStream;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -147,7 +148,9 @@ public final class HttpIntegration implements Integration {
             exchange.upstreamAnswered(System.nanoTime());
             MultiMap responseHeaders = HttpHeaders.headers();
             HopByHop.copy(response.headers(), responseHeaders, false);
-            return new UpstreamResponse(response.statusCode(), responseHeaders, null, response,
+            ReadStream<Buffer> responseBody = new ResponseBodyTimeout(exchange.vertx(), response, timeoutMillis,
+                () -> request.reset(0, new TimeoutException("the backend sent nothing for " + timeoutMillis + " ms")));
+            return new UpstreamResponse(response.statusCode(), responseHeaders, null, responseBody,
                 () -> resetQuietly(request));
           });
         })

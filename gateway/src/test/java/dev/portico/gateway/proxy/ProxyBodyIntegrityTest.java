@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -40,6 +41,7 @@ class ProxyBodyIntegrityTest {
   private static TestGateway gw;
   /** How the backend's last {@code /record} request ended: "ended <bytes>" or "failed: ...". */
   private static volatile CompletableFuture<String> recorded = new CompletableFuture<>();
+  private static final long SLOW_DOWNLOAD = 32 * TestBytes.MiB;
   /** Completed when the backend's last {@code /record} request arrived (its head, at least). */
   private static volatile CompletableFuture<Void> arrived = new CompletableFuture<>();
 
@@ -73,11 +75,16 @@ class ProxyBodyIntegrityTest {
                 integration: { type: http, uri: "%s/record", timeout: 300ms }
               - path: /stalls
                 integration: { type: http, uri: "%s/stalls", timeout: 300ms }
+              - path: /download
+                integration: { type: http, uri: "%s/download", timeout: 300ms }
+              - path: /stalls-mid-body
+                integration: { type: http, uri: "%s/stalls-mid-body", timeout: 300ms }
               - path: /chunked-cut
                 integration: { type: http, uri: "%s/x" }
               - path: /length-cut
                 integration: { type: http, uri: "%s/x" }
-        """.formatted(backend.url(), backend.url(), backend.url(), chunkedThenReset.url(), lengthThenReset.url()));
+        """.formatted(backend.url(), backend.url(), backend.url(), backend.url(), backend.url(), chunkedThenReset.url(),
+        lengthThenReset.url()));
   }
 
   @AfterAll
@@ -92,6 +99,15 @@ class ProxyBodyIntegrityTest {
   private static void serve(HttpServerRequest req) {
     if (req.path().equals("/stalls")) {
       req.pause();
+      return;
+    }
+    if (req.path().equals("/download")) {
+      req.response().putHeader("Content-Length", String.valueOf(SLOW_DOWNLOAD));
+      TestBytes.stream(req.response(), SLOW_DOWNLOAD);
+      return;
+    }
+    if (req.path().equals("/stalls-mid-body")) {
+      req.response().setChunked(true).write("the beginning, and then nothing");
       return;
     }
     CompletableFuture<String> outcome = recorded;
@@ -209,6 +225,41 @@ class ProxyBodyIntegrityTest {
       pacer.shutdownNow();
     }
     assertEquals("ended 36", recorded.get(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void backendStallingMidBodyLongerThanTheTimeoutCutsTheClientConnection() {
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      http.send("GET /b/stalls-mid-body HTTP/1.1\r\nHost: gateway\r\n\r\n");
+      long start = System.nanoTime();
+      assertThrows(UncheckedIOException.class, http::read, "a stalled body was completed");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(millis < 5000, "cut after " + millis + " ms; the timeout is 300 ms");
+    }
+  }
+
+  @Test
+  void clientReadingSlowerThanTheTimeoutIsNotCut() throws Exception {
+    // timeout 300 ms; the client stops reading for 1 s while the gateway holds the backend back
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      http.send("GET /b/download HTTP/1.1\r\nHost: gateway\r\n\r\n");
+      RawHttp.Response head = http.readHead();
+      assertEquals(200, head.status());
+      byte[] first = http.input().readNBytes(64 * 1024);
+      // pacing, not waiting for a condition: the client is slow on purpose
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)).get();
+      MessageDigest md = TestBytes.sha256();
+      md.update(first);
+      byte[] buf = new byte[256 * 1024];
+      long left = SLOW_DOWNLOAD - first.length;
+      while (left > 0) {
+        int n = http.input().read(buf, 0, (int) Math.min(buf.length, left));
+        assertTrue(n > 0, "the download was cut with " + left + " bytes to go");
+        md.update(buf, 0, n);
+        left -= n;
+      }
+      assertEquals(TestBytes.sha256Of(SLOW_DOWNLOAD), TestBytes.hex(md));
+    }
   }
 
   @Test
