@@ -13,8 +13,8 @@ import io.vertx.core.streams.ReadStream;
  * @implNote Vert.x 5.0's request idle timeout stops at the response head, so without this a
  *     backend that stalls mid-body holds the client's connection until the client gives up. Time
  *     spent paused (the client reading slower than the backend sends) is not the backend's and is
- *     not counted. One timer per response, re-armed only when it fires; touched only from the
- *     exchange's event loop.
+ *     not counted. At most one timer per response, re-armed only when it fires, and none for a
+ *     body that ends as soon as it is read; touched only from the exchange's event loop.
  */
 final class ResponseBodyTimeout implements ReadStream<Buffer> {
 
@@ -25,6 +25,8 @@ final class ResponseBodyTimeout implements ReadStream<Buffer> {
   private long lastProgress = System.nanoTime();
   private boolean paused;
   private boolean finished;
+  private boolean reading;
+  private boolean armPending;
   private long timer = -1;
 
   /** @param source the backend's response, paused */
@@ -40,16 +42,33 @@ final class ResponseBodyTimeout implements ReadStream<Buffer> {
   public ReadStream<Buffer> handler(Handler<Buffer> handler) {
     if (handler == null) {
       source.handler(null);
+      reading = false;
       return this;
     }
     source.handler(chunk -> {
       lastProgress = System.nanoTime();
       handler.handle(chunk);
     });
-    if (timer < 0 && !finished) {
-      timer = vertx.setTimer(timeoutMillis, this::check);
-    }
+    reading = true;
     return this;
+  }
+
+  /**
+   * Arms the timer once something reads, unless the body ended by then. Deferred to a task on the
+   * event loop: reading starts while the response head is handled, before the rest of the same
+   * network read is decoded, so a small body has usually ended by the time the task runs and
+   * needs no timer at all.
+   */
+  private void arm() {
+    if (reading && !finished && timer < 0 && !armPending) {
+      armPending = true;
+      vertx.runOnContext(v -> {
+        armPending = false;
+        if (reading && !finished && timer < 0) {
+          timer = vertx.setTimer(timeoutMillis, this::check);
+        }
+      });
+    }
   }
 
   private void check(long id) {
@@ -108,6 +127,7 @@ final class ResponseBodyTimeout implements ReadStream<Buffer> {
     paused = false;
     lastProgress = System.nanoTime();
     source.resume();
+    arm();
     return this;
   }
 
@@ -116,6 +136,7 @@ final class ResponseBodyTimeout implements ReadStream<Buffer> {
     paused = false;
     lastProgress = System.nanoTime();
     source.fetch(amount);
+    arm();
     return this;
   }
 }
