@@ -175,7 +175,16 @@ public final class HttpIntegration implements Integration {
       request.setChunked(true);
     }
     exchange.bodyTaken();
-    Bodies.limited(in, maxBodySize, () -> request.idleTimeout(timeoutMillis))
+    long[] armedAt = {System.nanoTime()};
+    Runnable progress = () -> {
+      // re-arming is a timer cancelled and another scheduled: once a millisecond is precise enough
+      long now = System.nanoTime();
+      if (now - armedAt[0] >= 1_000_000) {
+        armedAt[0] = now;
+        request.idleTimeout(timeoutMillis);
+      }
+    };
+    Bodies.limited(in, maxBodySize, progress)
         .pipe()
         .endOnFailure(false)
         .to(request)
