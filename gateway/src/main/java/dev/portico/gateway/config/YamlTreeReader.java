@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML text into a Vert.x JSON tree, in file order.
@@ -59,7 +61,14 @@ final class YamlTreeReader {
       }
       return (JsonObject) root;
     } catch (JsonProcessingException e) {
-      problems.add(at(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+      if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+        // SnakeYAML says what it was doing ("while parsing a flow sequence") and then what is
+        // wrong, with its own mark: the second is what the user needs.
+        Mark mark = marked.getProblemMark();
+        problems.add("line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": " + firstLine(marked.getProblem()));
+      } else {
+        problems.add(at(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+      }
       return null;
     } catch (IOException e) {
       problems.add("configuration: cannot be read: " + firstLine(e.getMessage()));
