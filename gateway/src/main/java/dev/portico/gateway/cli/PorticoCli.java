@@ -146,7 +146,15 @@ public final class PorticoCli implements Callable<Integer> {
       Signal.handle(new Signal("INT"), drain);
       stopped.await();
       log.info("stopped");
+      flushLogs();
       return 0;
+    }
+  }
+
+  /** Stops logback so the access log's asynchronous queue is written out before the JVM exits. */
+  static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.stop();
     }
   }
 

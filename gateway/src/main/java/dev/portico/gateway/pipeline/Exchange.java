@@ -25,7 +25,7 @@ public final class Exchange implements RequestContext {
   final String requestId;
   final String path;
   final long startNanos;
-  private final String peer;
+  private String peer;
   private final ServingContext serving;
   final ActiveConfig active;
 
@@ -55,7 +55,13 @@ public final class Exchange implements RequestContext {
     this.path = path;
     this.startNanos = startNanos;
     this.serving = serving;
-    this.peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+  }
+
+  private String peer() {
+    if (peer == null) {
+      peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    }
+    return peer;
   }
 
   // ---- what the integration reads --------------------------------------------------------
@@ -73,7 +79,7 @@ public final class Exchange implements RequestContext {
   /** The value of {@code X-Forwarded-For} for the backend. */
   public String forwardedFor() {
     if (forwardedFor == null) {
-      forwardedFor = active.clientAddress().forwardedFor(peer, request.getHeader("X-Forwarded-For"));
+      forwardedFor = active.clientAddress().forwardedFor(peer(), request.getHeader("X-Forwarded-For"));
     }
     return forwardedFor;
   }
@@ -138,7 +144,7 @@ public final class Exchange implements RequestContext {
   @Override
   public String sourceIp() {
     if (sourceIp == null) {
-      sourceIp = active.clientAddress().sourceIp(peer, request.getHeader("X-Forwarded-For"));
+      sourceIp = active.clientAddress().sourceIp(peer(), request.getHeader("X-Forwarded-For"));
     }
     return sourceIp;
   }

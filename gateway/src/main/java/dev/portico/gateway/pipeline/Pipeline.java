@@ -2,6 +2,7 @@ package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.proxy.Bodies;
 import dev.portico.gateway.proxy.GatewayFailure;
+import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.gateway.proxy.RequestIds;
 import dev.portico.gateway.routing.RouteMatch;
 import dev.portico.spi.Authorizer;
@@ -46,6 +47,7 @@ public final class Pipeline {
 
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private static final Future<Void> DONE = Future.succeededFuture();
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
   /** A rejected request's unread body up to this size is drained to keep the connection; above it the connection closes. */
   private static final long DRAIN_LIMIT = 64 * 1024;
 
@@ -261,13 +263,40 @@ public final class Pipeline {
         return;
       }
       UpstreamResponse up = ar.result();
-      ex.response = new OutboundResponse(up.status(), up.headers(), up.body(), up.stream(), false);
       if (ex.route.transformers.length == 0) {
-        send(ex);
-      } else {
-        respondThroughTransformers(ex, up);
+        sendUpstream(ex, up);
+        return;
       }
+      MultiMap headers = HttpHeaders.headers();
+      HopByHop.copy(up.headers(), headers, false);
+      ex.response = new OutboundResponse(up.status(), headers, up.body(), up.stream(), false);
+      respondThroughTransformers(ex, up);
     });
+  }
+
+  /** The fast path: no transformer will look at the response, so it goes out as the integration gave it. */
+  private void sendUpstream(Exchange ex, UpstreamResponse up) {
+    HttpServerResponse resp = ex.request.response();
+    if (resp.ended() || resp.closed()) {
+      up.cancel().run();
+      return;
+    }
+    resp.setStatusCode(up.status());
+    MultiMap headers = resp.headers();
+    HopByHop.copy(up.headers(), headers, false);
+    headers.set(X_REQUEST_ID, ex.requestId);
+    if (ex.rateLimitHeaders != null) {
+      RateLimitHeaders.write(headers, ex.rateLimitHeaders);
+    }
+    Future<Void> sent;
+    if (up.stream() != null) {
+      sent = resp.send(up.stream());
+    } else {
+      Buffer body = up.body() == null ? Buffer.buffer() : up.body();
+      headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+      sent = resp.end(body);
+    }
+    logWhenSent(ex, resp, sent);
   }
 
   /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
@@ -343,7 +372,7 @@ public final class Pipeline {
     resp.setStatusCode(r.status());
     MultiMap headers = resp.headers();
     headers.setAll(r.headers());
-    headers.set("X-Request-Id", ex.requestId);
+    headers.set(X_REQUEST_ID, ex.requestId);
     if (ex.rateLimitHeaders != null) {
       RateLimitHeaders.write(headers, ex.rateLimitHeaders);
     }
@@ -359,7 +388,11 @@ public final class Pipeline {
       disposeUnreadBody(ex.request, ex.bodyConsumed);
       sent = resp.end(body);
     }
-    if (accessLog.enabled() && ex.active.accessLog()) {
+    logWhenSent(ex, resp, sent);
+  }
+
+  private void logWhenSent(Exchange ex, HttpServerResponse resp, Future<Void> sent) {
+    if (ex.active.accessLog() && accessLog.enabled()) {
       sent.onComplete(ar -> accessLog.log(ex, resp.getStatusCode(), ar.succeeded()));
     }
   }

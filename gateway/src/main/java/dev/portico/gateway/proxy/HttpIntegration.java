@@ -31,6 +31,13 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpIntegration implements Integration {
 
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+  private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+  private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
+
   private final String originKey;
   private final String host;
   private final int port;
@@ -75,55 +82,46 @@ public final class HttpIntegration implements Integration {
     return trust;
   }
 
+  long timeoutMillis() {
+    return timeoutMillis;
+  }
+
   @Override
   public Future<UpstreamResponse> call(Exchange exchange, Upstreams upstreams) {
     HttpServerRequest in = exchange.serverRequest();
     GatewayRequest out = exchange.outboundOrNull();
-
-    MultiMap headers = HttpHeaders.headers();
-    if (out == null) {
-      HopByHop.copy(in.headers(), headers, true);
-    } else {
-      HopByHop.copy(out.headers(), headers, true);
-    }
-    headers.set(HttpHeaders.HOST, authority);
-    headers.set("X-Forwarded-For", exchange.forwardedFor());
-    headers.set("X-Forwarded-Proto", in.isSSL() ? "https" : "http");
-    String clientHost = in.getHeader(HttpHeaders.HOST);
-    if (clientHost != null) {
-      headers.set("X-Forwarded-Host", clientHost);
-    }
-    headers.set("X-Request-Id", exchange.requestId());
-
-    Buffer body = null;
-    boolean streamBody = false;
-    if (out != null && out.body() != null) {
-      body = out.body();
-      headers.remove(HttpHeaders.TRANSFER_ENCODING);
-      headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
-    } else {
-      streamBody = Bodies.hasBody(in);
-    }
+    Buffer fixedBody = out != null ? out.body() : null;
+    boolean stream = fixedBody == null && Bodies.hasBody(in);
 
     RequestOptions options = new RequestOptions()
         .setMethod(out == null ? in.method() : HttpMethod.valueOf(out.method()))
         .setHost(host)
         .setPort(port)
         .setSsl(ssl)
-        .setURI(uri(exchange, in, out))
-        .setHeaders(headers)
-        .setConnectTimeout(timeoutMillis)
-        .setIdleTimeout(timeoutMillis);
+        .setURI(uri(exchange, in, out));
 
-    Buffer fixedBody = body;
-    boolean stream = streamBody;
+    Deadlines.Entry deadline = upstreams.deadlines().arm(timeoutMillis);
+    exchange.upstreamStarted(System.nanoTime());
     return upstreams.client(this).request(options)
         .compose(request -> {
+          deadline.request(request);
+          // headers go straight into the request: one copy, hop-by-hop ones left out
+          MultiMap headers = request.headers();
+          HopByHop.copy(out == null ? in.headers() : out.headers(), headers, true);
+          headers.set(HttpHeaders.HOST, authority);
+          headers.set(X_FORWARDED_FOR, exchange.forwardedFor());
+          headers.set(X_FORWARDED_PROTO, in.isSSL() ? HTTPS : HTTP);
+          String clientHost = in.getHeader(HttpHeaders.HOST);
+          if (clientHost != null) {
+            headers.set(X_FORWARDED_HOST, clientHost);
+          }
+          headers.set(X_REQUEST_ID, exchange.requestId());
           // the client went away: abandon the backend exchange so its connection is not left half-read
-          in.response().closeHandler(v -> request.reset());
-          exchange.upstreamStarted(System.nanoTime());
+          in.response().closeHandler(v -> resetQuietly(request));
           Future<HttpClientResponse> sent;
           if (fixedBody != null) {
+            headers.remove(HttpHeaders.TRANSFER_ENCODING);
+            headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(fixedBody.length()));
             sent = request.send(fixedBody);
           } else if (stream) {
             sent = request.send(Bodies.limited(in, maxBodySize));
@@ -131,15 +129,17 @@ public final class HttpIntegration implements Integration {
             sent = request.send();
           }
           return sent.map(response -> {
+            deadline.disarm();
             response.pause();
             exchange.upstreamAnswered(System.nanoTime());
-            MultiMap responseHeaders = HttpHeaders.headers();
-            HopByHop.copy(response.headers(), responseHeaders, false);
-            return new UpstreamResponse(response.statusCode(), responseHeaders, null, response,
+            return new UpstreamResponse(response.statusCode(), response.headers(), null, response,
                 () -> resetQuietly(request));
           });
         })
-        .recover(failure -> Future.failedFuture(classify(failure)));
+        .recover(failure -> {
+          deadline.disarm();
+          return Future.failedFuture(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", failure) : classify(failure));
+        });
   }
 
   private String uri(Exchange exchange, HttpServerRequest in, GatewayRequest out) {
