@@ -188,10 +188,23 @@ public final class Pipeline {
     Future<ThrottleDecision> decided;
     try {
       decided = throttlers.get(i).throttle(ex);
+    } catch (Rejection r) {
+      refundAll(admitted);
+      return Future.failedFuture(r);
     } catch (RuntimeException | Error bug) {
+      refundAll(admitted);
       return Future.failedFuture(new PluginFailure(handle, bug));
     }
+    if (decided == null) {
+      refundAll(admitted);
+      return Future.failedFuture(new PluginFailure(handle, new NullPointerException("hook returned null")));
+    }
     return decided.transform(ar -> {
+      if (ar.failed() && ar.cause() instanceof Rejection) {
+        // the throttler denied outright: honour it, never let it through as a store failure
+        refundAll(admitted);
+        return Future.failedFuture(ar.cause());
+      }
       if (ar.failed()) {
         // the decision could not be made (store unreachable or slow): counters.onStoreFailure decides
         StoreFailures.warn(handle, ar.cause());
@@ -202,6 +215,10 @@ public final class Pipeline {
         return throttle(ex, throttlers, handles, i + 1, admitted);
       }
       ThrottleDecision d = ar.result();
+      if (d == null) {
+        refundAll(admitted);
+        return Future.failedFuture(new PluginFailure(handle, new NullPointerException("throttle decision is null")));
+      }
       if (!d.allowed()) {
         refundAll(admitted);
         ex.rateLimitHeaders = d;
@@ -236,10 +253,11 @@ public final class Pipeline {
     if (ex.route.transformers.length == 0 || !Bodies.hasBody(ex.request)) {
       return DONE;
     }
-    long limit = 0;
-    for (int i = 0; i < ex.route.transformers.length; i++) {
-      long asked = ex.route.transformer(i).requestBodyLimit(ex);
-      limit = Math.max(limit, asked);
+    long limit;
+    try {
+      limit = askedBodyLimit(ex, true);
+    } catch (PluginFailure bug) {
+      return Future.failedFuture(bug);
     }
     if (limit <= 0) {
       return DONE;
@@ -337,9 +355,11 @@ public final class Pipeline {
     if (r.stream() == null) {
       return DONE;
     }
-    long limit = 0;
-    for (int i = 0; i < ex.route.transformers.length; i++) {
-      limit = Math.max(limit, ex.route.transformer(i).responseBodyLimit(ex));
+    long limit;
+    try {
+      limit = askedBodyLimit(ex, false);
+    } catch (PluginFailure bug) {
+      return Future.failedFuture(bug);
     }
     if (limit <= 0) {
       return DONE;
@@ -360,6 +380,24 @@ public final class Pipeline {
       }
       return null;
     });
+  }
+
+  /**
+   * The largest request (or response) body the route's transformers ask to read. These are plugin
+   * hooks too: one that throws is a {@link PluginFailure}, not an escape from the pipeline (which
+   * would leave the client without an answer).
+   */
+  private static long askedBodyLimit(Exchange ex, boolean request) {
+    long limit = 0;
+    for (PolicyHandle h : ex.route.transformers) {
+      Transformer t = (Transformer) h.policy();
+      try {
+        limit = Math.max(limit, request ? t.requestBodyLimit(ex) : t.responseBodyLimit(ex));
+      } catch (RuntimeException | Error bug) {
+        throw new PluginFailure(h, bug);
+      }
+    }
+    return limit;
   }
 
   /** Writes the response: head, rate-limit headers, and the body from its buffer or its stream. */
