@@ -132,8 +132,11 @@ public final class HttpIntegration implements Integration {
             deadline.disarm();
             response.pause();
             exchange.upstreamAnswered(System.nanoTime());
-            return new UpstreamResponse(response.statusCode(), response.headers(), null, response,
-                () -> resetQuietly(request));
+            return new UpstreamResponse(response.statusCode(), response.headers(), null, response, () -> {
+              // the reset comes back as the response's failure: expected here, not an unhandled ERROR
+              response.exceptionHandler(ignored -> {});
+              resetQuietly(request);
+            });
           });
         })
         .recover(failure -> {
