@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>refuse what must never reach a backend (ambiguous framing, a body over the limit);</li>
- *   <li>match the path to a route (404), keeping a CORS preflight's route even when the method has none;</li>
+ *   <li>match the path to a route (404); when the method has none, keep a route of the path that has
+ *       transformers (for a CORS preflight, the requested method's), so they see the 405;</li>
  *   <li>transformers' {@code onMatch} (may answer, e.g. a preflight), then the method check (405);</li>
  *   <li>authorizers, each must allow; the last one's principal stands;</li>
  *   <li>throttlers, the key's usage plan first; a rejection gives back what earlier ones took (429);</li>
@@ -86,13 +87,13 @@ public final class Pipeline {
     RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
     Set<String> methodNotAllowed = null;
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
-      RouteMatch.Found<CompiledRoute> preflight = preflightRoute(req, active, path);
-      if (preflight == null) {
+      RouteMatch.Found<CompiledRoute> withTransformers = routeForMethodNotAllowed(req, active, path, notAllowed);
+      if (withTransformers == null) {
         sendEarlyError(req, active, requestId, start, 405, null, false, notAllowed.allowHeader());
         return;
       }
       methodNotAllowed = notAllowed.allowedMethods();
-      match = preflight;
+      match = withTransformers;
     }
     if (!(match instanceof RouteMatch.Found<CompiledRoute> found)) {
       sendEarlyError(req, active, requestId, start, 404, null, false);
@@ -529,16 +530,33 @@ public final class Pipeline {
 
   // ---- small helpers ---------------------------------------------------------------------
 
-  /** For a CORS preflight whose method has no route, the route the real request would take. */
-  private static RouteMatch.Found<CompiledRoute> preflightRoute(HttpServerRequest req, ActiveConfig active, String path) {
-    if (!"OPTIONS".equals(req.method().name())) {
-      return null;
-    }
+  /**
+   * The route whose transformers handle a request whose method has no route on a path that does:
+   * for a CORS preflight, the route the real request would take; otherwise the first route of the
+   * path (in method order) that has transformers. Its {@code onMatch} runs before the method check
+   * and its {@code onResponse} sees the 405, so a CORS policy can answer the preflight and put its
+   * headers on the error (contract, section 8). Null when no such route has a transformer: a plain
+   * 405.
+   */
+  private static RouteMatch.Found<CompiledRoute> routeForMethodNotAllowed(HttpServerRequest req, ActiveConfig active,
+      String path, RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
     String requested = req.getHeader("Access-Control-Request-Method");
-    if (requested == null || req.getHeader("Origin") == null) {
-      return null;
+    if ("OPTIONS".equals(req.method().name()) && requested != null && req.getHeader("Origin") != null) {
+      RouteMatch.Found<CompiledRoute> preflight = withTransformers(active.routes().match(requested.trim(), path));
+      if (preflight != null) {
+        return preflight;
+      }
     }
-    RouteMatch<CompiledRoute> m = active.routes().match(requested.trim(), path);
+    for (String method : notAllowed.allowedMethods()) {
+      RouteMatch.Found<CompiledRoute> found = withTransformers(active.routes().match(method, path));
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static RouteMatch.Found<CompiledRoute> withTransformers(RouteMatch<CompiledRoute> m) {
     return m instanceof RouteMatch.Found<CompiledRoute> f && f.target().transformers.length > 0 ? f : null;
   }
 
