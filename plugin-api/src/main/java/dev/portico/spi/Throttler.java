@@ -29,8 +29,9 @@ public non-sealed interface Throttler extends Policy {
    * Decides whether the request is admitted.
    *
    * @return a future that succeeds with the decision, admitted or not (a rejection is a decision,
-   *     not a failure). A failed future means the decision could not be made (for example the
-   *     counter store is unreachable); the gateway then applies {@code counters.onStoreFailure}.
+   *     not a failure). A future failed with a {@link Rejection} denies with its status, as from any
+   *     hook; any other failure means the decision could not be made (for example the counter store
+   *     is unreachable), and the gateway then applies {@code counters.onStoreFailure}.
    */
   Future<ThrottleDecision> throttle(RequestContext ctx);
 }

@@ -2,6 +2,7 @@ package dev.portico.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.portico.gateway.config.ConfigLoader;
 import java.nio.file.Path;
 
 /**
@@ -19,22 +20,11 @@ final class PluginsDir {
       JsonNode root = new YAMLMapper().readTree(configFile.toFile());
       JsonNode node = root == null ? null : root.path("plugins").path("dir");
       if (node != null && node.isTextual() && !node.asText().isBlank()) {
-        dir = substituteEnv(node.asText());
+        dir = ConfigLoader.substituteEnv(node.asText(), System.getenv());
       }
     } catch (Exception e) {
       // an unreadable file is reported, with its line, by the full load that follows
     }
     return home.resolve(dir).normalize();
-  }
-
-  private static String substituteEnv(String value) {
-    if (!value.startsWith("${env:") || !value.endsWith("}")) {
-      return value;
-    }
-    String inner = value.substring(6, value.length() - 1);
-    int dflt = inner.indexOf(":-");
-    String name = dflt < 0 ? inner : inner.substring(0, dflt);
-    String env = System.getenv(name);
-    return env != null && !env.isEmpty() ? env : dflt < 0 ? "plugins" : inner.substring(dflt + 2);
   }
 }

@@ -146,11 +146,19 @@ public final class PorticoCli implements Callable<Integer> {
       Signal.handle(new Signal("INT"), drain);
       stopped.await();
       log.info("stopped");
+      flushLogs();
       return 0;
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway (the default command).")
+  /** Stops logback so the access log's asynchronous queue is written out before the JVM exits. */
+  static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.stop();
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class, description = "Run the gateway (the default command).")
   static final class Run implements Callable<Integer> {
     @Mixin
     RunOptions options = new RunOptions();
@@ -161,7 +169,7 @@ public final class PorticoCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "validate", mixinStandardHelpOptions = true,
+  @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
       description = "Check a configuration: exit 0 if valid, else 1 with one line per problem.")
   static final class Validate implements Callable<Integer> {
     @Mixin
@@ -179,7 +187,7 @@ public final class PorticoCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the plugins found, their policies' names and kinds.")
+  @Command(name = "plugins", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class, description = "List the plugins found, their policies' names and kinds.")
   static final class Plugins implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();

@@ -55,6 +55,15 @@ public final class ConfigLoader {
   }
 
   /** Loads a file; relative paths in it (TLS certificates, trust stores) are resolved against its directory. */
+  /**
+   * Substitutes {@code ${env:...}} in one value the way the loader does, for the few values that
+   * are needed before the configuration can be loaded (where the plugins are). Unresolvable
+   * references stay as written; the full load reports them.
+   */
+  public static String substituteEnv(String text, Map<String, String> env) {
+    return text.contains("${env:") ? EnvSubstitution.substituteQuietly(text, env) : text;
+  }
+
   public LoadResult load(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
     String text;

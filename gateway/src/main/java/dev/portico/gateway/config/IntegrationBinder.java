@@ -92,7 +92,8 @@ final class IntegrationBinder {
   private static void rejectKeysOfTheOtherType(ConfigReader integration, String[] keys, String otherType) {
     for (String key : keys) {
       if (integration.has(key)) {
-        integration.problem(key, "applies only to a " + otherType + " integration (type: " + otherType + ")");
+        String article = otherType.equals("http") ? "an " : "a ";
+        integration.problem(key, "applies only to " + article + otherType + " integration (type: " + otherType + ")");
       }
     }
   }

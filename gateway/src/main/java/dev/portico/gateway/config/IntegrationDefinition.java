@@ -8,12 +8,11 @@ import java.util.Map;
  * Where a route's requests go.
  *
  * <p>{@code http}: {@code uri} is a template, e.g. {@code ${stage.backend}/pets/{id}}, with
- * {@code ${stage.x}} resolved per stage and {@code {param}} per request; {@code timeout} bounds how
- * long the exchange with the backend may stall: connecting, an upload making no progress, the wait
- * for the response head once the body is sent, each wait for more of the response body (504 when
- * exceeded before the response head; a cut connection after it). A long upload or download that
- * keeps moving is not a slow backend. {@code trustStore} adds PEM certificates to the JVM's trust
- * store for {@code https} backends.
+ * {@code ${stage.x}} resolved per stage and {@code {param}} per request; {@code timeout} is how
+ * long the backend has, from dispatch (the upload included), to send its response head (504 when
+ * exceeded); a response body that stalls after that is cut by the backend connection's idle
+ * timeout. {@code trustStore} adds PEM certificates to the JVM's trust store for {@code https}
+ * backends.
  *
  * <p>{@code mock}: answers {@code status}, {@code headers} and {@code body} (any JSON value; a
  * string is sent as text) without a backend.

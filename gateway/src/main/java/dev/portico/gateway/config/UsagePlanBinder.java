@@ -113,6 +113,7 @@ final class UsagePlanBinder {
       String first = keyIdPaths.putIfAbsent(id, key.path());
       if (first != null) {
         key.problem("id", "duplicate key id '" + id + "' (first at " + first + ")");
+        return null; // its value is not compared: the message would name one id twice
       }
     }
     if (id != null && value != null) {

@@ -1,7 +1,6 @@
 package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.proxy.Integration;
-import dev.portico.spi.Transformer;
 import java.util.Map;
 
 /**
@@ -36,10 +35,6 @@ public final class CompiledRoute {
     this.transformers = transformers.clone();
     this.integration = integration;
     this.plain = authorizers.length == 0 && throttlers.length == 0 && transformers.length == 0;
-  }
-
-  Transformer transformer(int i) {
-    return (Transformer) transformers[i].policy();
   }
 
   public String api() {

@@ -25,7 +25,7 @@ public final class Exchange implements RequestContext {
   final String requestId;
   final String path;
   final long startNanos;
-  private final String peer;
+  private String peer;
   private final ServingContext serving;
   final ActiveConfig active;
 
@@ -58,7 +58,13 @@ public final class Exchange implements RequestContext {
     this.path = path;
     this.startNanos = startNanos;
     this.serving = serving;
-    this.peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+  }
+
+  private String peer() {
+    if (peer == null) {
+      peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    }
+    return peer;
   }
 
   // ---- what the integration reads --------------------------------------------------------
@@ -76,7 +82,7 @@ public final class Exchange implements RequestContext {
   /** The value of {@code X-Forwarded-For} for the backend. */
   public String forwardedFor() {
     if (forwardedFor == null) {
-      forwardedFor = active.clientAddress().forwardedFor(peer, incomingForwardedFor());
+      forwardedFor = active.clientAddress().forwardedFor(peer(), incomingForwardedFor());
     }
     return forwardedFor;
   }
@@ -155,7 +161,7 @@ public final class Exchange implements RequestContext {
   @Override
   public String sourceIp() {
     if (sourceIp == null) {
-      sourceIp = active.clientAddress().sourceIp(peer, incomingForwardedFor());
+      sourceIp = active.clientAddress().sourceIp(peer(), incomingForwardedFor());
     }
     return sourceIp;
   }

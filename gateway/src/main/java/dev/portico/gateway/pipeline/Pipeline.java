@@ -2,6 +2,7 @@ package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.proxy.Bodies;
 import dev.portico.gateway.proxy.GatewayFailure;
+import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.gateway.proxy.RequestIds;
 import dev.portico.gateway.routing.RouteMatch;
 import dev.portico.spi.Authorizer;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>refuse what must never reach a backend (ambiguous framing, a body over the limit);</li>
- *   <li>match the path to a route (404), keeping a CORS preflight's route even when the method has none;</li>
+ *   <li>match the path to a route (404); when the method has none, keep a route of the path that has
+ *       transformers (for a CORS preflight, the requested method's), so they see the 405;</li>
  *   <li>transformers' {@code onMatch} (may answer, e.g. a preflight), then the method check (405);</li>
  *   <li>authorizers, each must allow; the last one's principal stands;</li>
  *   <li>throttlers, the key's usage plan first; a rejection gives back what earlier ones took (429);</li>
@@ -47,6 +49,7 @@ public final class Pipeline {
 
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private static final Future<Void> DONE = Future.succeededFuture();
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
   /** A rejected request's unread body up to this size is drained to keep the connection; above it the connection closes. */
   private static final long DRAIN_LIMIT = 64 * 1024;
 
@@ -89,13 +92,13 @@ public final class Pipeline {
     RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
     Set<String> methodNotAllowed = null;
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
-      RouteMatch.Found<CompiledRoute> preflight = preflightRoute(req, active, path);
-      if (preflight == null) {
+      RouteMatch.Found<CompiledRoute> withTransformers = routeForMethodNotAllowed(req, active, path, notAllowed);
+      if (withTransformers == null) {
         sendEarlyError(req, active, requestId, start, 405, null, false, notAllowed.allowHeader());
         return;
       }
       methodNotAllowed = notAllowed.allowedMethods();
-      match = preflight;
+      match = withTransformers;
     }
     if (!(match instanceof RouteMatch.Found<CompiledRoute> found)) {
       sendEarlyError(req, active, requestId, start, 404, null, false);
@@ -191,10 +194,23 @@ public final class Pipeline {
     Future<ThrottleDecision> decided;
     try {
       decided = throttlers.get(i).throttle(ex);
+    } catch (Rejection r) {
+      refundAll(admitted);
+      return Future.failedFuture(r);
     } catch (RuntimeException | Error bug) {
+      refundAll(admitted);
       return Future.failedFuture(new PluginFailure(handle, bug));
     }
+    if (decided == null) {
+      refundAll(admitted);
+      return Future.failedFuture(new PluginFailure(handle, new NullPointerException("hook returned null")));
+    }
     return decided.transform(ar -> {
+      if (ar.failed() && ar.cause() instanceof Rejection) {
+        // the throttler denied outright: honour it, never let it through as a store failure
+        refundAll(admitted);
+        return Future.failedFuture(ar.cause());
+      }
       if (ar.failed()) {
         // the decision could not be made (store unreachable or slow): counters.onStoreFailure decides
         StoreFailures.warn(handle, ar.cause());
@@ -205,6 +221,10 @@ public final class Pipeline {
         return throttle(ex, throttlers, handles, i + 1, admitted);
       }
       ThrottleDecision d = ar.result();
+      if (d == null) {
+        refundAll(admitted);
+        return Future.failedFuture(new PluginFailure(handle, new NullPointerException("throttle decision is null")));
+      }
       if (!d.allowed()) {
         refundAll(admitted);
         ex.rateLimitHeaders = d;
@@ -239,10 +259,11 @@ public final class Pipeline {
     if (ex.route.transformers.length == 0 || !Bodies.hasBody(ex.request)) {
       return DONE;
     }
-    long limit = 0;
-    for (int i = 0; i < ex.route.transformers.length; i++) {
-      long asked = ex.route.transformer(i).requestBodyLimit(ex);
-      limit = Math.max(limit, asked);
+    long limit;
+    try {
+      limit = askedBodyLimit(ex, true);
+    } catch (PluginFailure bug) {
+      return Future.failedFuture(bug);
     }
     if (limit <= 0) {
       return DONE;
@@ -266,13 +287,40 @@ public final class Pipeline {
       }
       UpstreamResponse up = ar.result();
       ex.cancelUpstream = up.cancel();
-      ex.response = new OutboundResponse(up.status(), up.headers(), up.body(), up.stream(), false);
       if (ex.route.transformers.length == 0) {
-        send(ex);
-      } else {
-        respondThroughTransformers(ex, up);
+        sendUpstream(ex, up);
+        return;
       }
+      MultiMap headers = HttpHeaders.headers();
+      HopByHop.copy(up.headers(), headers, false);
+      ex.response = new OutboundResponse(up.status(), headers, up.body(), up.stream(), false);
+      respondThroughTransformers(ex, up);
     });
+  }
+
+  /** The fast path: no transformer will look at the response, so it goes out as the integration gave it. */
+  private void sendUpstream(Exchange ex, UpstreamResponse up) {
+    HttpServerResponse resp = ex.request.response();
+    if (resp.ended() || resp.closed()) {
+      up.cancel().run();
+      return;
+    }
+    resp.setStatusCode(up.status());
+    MultiMap headers = resp.headers();
+    HopByHop.copy(up.headers(), headers, false);
+    headers.set(X_REQUEST_ID, ex.requestId);
+    if (ex.rateLimitHeaders != null) {
+      RateLimitHeaders.write(headers, ex.rateLimitHeaders);
+    }
+    Future<Void> sent;
+    if (up.stream() != null) {
+      sent = stream(ex, up.stream(), resp);
+    } else {
+      Buffer body = up.body() == null ? Buffer.buffer() : up.body();
+      headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+      sent = resp.end(body);
+    }
+    logWhenSent(ex, resp, sent);
   }
 
   /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
@@ -313,9 +361,11 @@ public final class Pipeline {
     if (r.stream() == null) {
       return DONE;
     }
-    long limit = 0;
-    for (int i = 0; i < ex.route.transformers.length; i++) {
-      limit = Math.max(limit, ex.route.transformer(i).responseBodyLimit(ex));
+    long limit;
+    try {
+      limit = askedBodyLimit(ex, false);
+    } catch (PluginFailure bug) {
+      return Future.failedFuture(bug);
     }
     if (limit <= 0) {
       return DONE;
@@ -338,6 +388,24 @@ public final class Pipeline {
     });
   }
 
+  /**
+   * The largest request (or response) body the route's transformers ask to read. These are plugin
+   * hooks too: one that throws is a {@link PluginFailure}, not an escape from the pipeline (which
+   * would leave the client without an answer).
+   */
+  private static long askedBodyLimit(Exchange ex, boolean request) {
+    long limit = 0;
+    for (PolicyHandle h : ex.route.transformers) {
+      Transformer t = (Transformer) h.policy();
+      try {
+        limit = Math.max(limit, request ? t.requestBodyLimit(ex) : t.responseBodyLimit(ex));
+      } catch (RuntimeException | Error bug) {
+        throw new PluginFailure(h, bug);
+      }
+    }
+    return limit;
+  }
+
   /** Writes the response: head, rate-limit headers, and the body from its buffer or its stream. */
   private void send(Exchange ex) {
     OutboundResponse r = ex.response;
@@ -348,7 +416,7 @@ public final class Pipeline {
     resp.setStatusCode(r.status());
     MultiMap headers = resp.headers();
     headers.setAll(r.headers());
-    headers.set("X-Request-Id", ex.requestId);
+    headers.set(X_REQUEST_ID, ex.requestId);
     if (ex.rateLimitHeaders != null) {
       RateLimitHeaders.write(headers, ex.rateLimitHeaders);
     }
@@ -364,7 +432,11 @@ public final class Pipeline {
       }
       sent = resp.end(body);
     }
-    if (accessLog.enabled() && ex.active.accessLog()) {
+    logWhenSent(ex, resp, sent);
+  }
+
+  private void logWhenSent(Exchange ex, HttpServerResponse resp, Future<Void> sent) {
+    if (ex.active.accessLog() && accessLog.enabled()) {
       sent.onComplete(ar -> accessLog.log(ex, resp.getStatusCode(), ar.succeeded()));
     }
   }
@@ -500,16 +572,33 @@ public final class Pipeline {
 
   // ---- small helpers ---------------------------------------------------------------------
 
-  /** For a CORS preflight whose method has no route, the route the real request would take. */
-  private static RouteMatch.Found<CompiledRoute> preflightRoute(HttpServerRequest req, ActiveConfig active, String path) {
-    if (!"OPTIONS".equals(req.method().name())) {
-      return null;
-    }
+  /**
+   * The route whose transformers handle a request whose method has no route on a path that does:
+   * for a CORS preflight, the route the real request would take; otherwise the first route of the
+   * path (in method order) that has transformers. Its {@code onMatch} runs before the method check
+   * and its {@code onResponse} sees the 405, so a CORS policy can answer the preflight and put its
+   * headers on the error (contract, section 8). Null when no such route has a transformer: a plain
+   * 405.
+   */
+  private static RouteMatch.Found<CompiledRoute> routeForMethodNotAllowed(HttpServerRequest req, ActiveConfig active,
+      String path, RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
     String requested = req.getHeader("Access-Control-Request-Method");
-    if (requested == null || req.getHeader("Origin") == null) {
-      return null;
+    if ("OPTIONS".equals(req.method().name()) && requested != null && req.getHeader("Origin") != null) {
+      RouteMatch.Found<CompiledRoute> preflight = withTransformers(active.routes().match(requested.trim(), path));
+      if (preflight != null) {
+        return preflight;
+      }
     }
-    RouteMatch<CompiledRoute> m = active.routes().match(requested.trim(), path);
+    for (String method : notAllowed.allowedMethods()) {
+      RouteMatch.Found<CompiledRoute> found = withTransformers(active.routes().match(method, path));
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static RouteMatch.Found<CompiledRoute> withTransformers(RouteMatch<CompiledRoute> m) {
     return m instanceof RouteMatch.Found<CompiledRoute> f && f.target().transformers.length > 0 ? f : null;
   }
 

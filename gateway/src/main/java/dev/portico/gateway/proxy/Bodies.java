@@ -29,27 +29,19 @@ public final class Bodies {
     if (max <= 0 || request.getHeader(HttpHeaders.CONTENT_LENGTH) != null) {
       return request;
     }
-    return new Limited(request, max, null);
-  }
-
-  /** As {@link #limited(HttpServerRequest, long)}, running {@code onChunk} for every chunk passed on. */
-  public static ReadStream<Buffer> limited(HttpServerRequest request, long max, Runnable onChunk) {
-    boolean counted = max > 0 && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null;
-    return new Limited(request, counted ? max : Long.MAX_VALUE, onChunk);
+    return new Limited(request, max);
   }
 
   private static final class Limited implements ReadStream<Buffer> {
     private final HttpServerRequest source;
     private final long max;
-    private final Runnable onChunk;
     private long seen;
     private Handler<Throwable> exceptionHandler;
     private boolean failed;
 
-    Limited(HttpServerRequest source, long max, Runnable onChunk) {
+    Limited(HttpServerRequest source, long max) {
       this.source = source;
       this.max = max;
-      this.onChunk = onChunk;
     }
 
     @Override
@@ -77,9 +69,6 @@ public final class Bodies {
             exceptionHandler.handle(new GatewayFailure(413, "Content Too Large", null));
           }
           return;
-        }
-        if (onChunk != null) {
-          onChunk.run();
         }
         handler.handle(chunk);
       });

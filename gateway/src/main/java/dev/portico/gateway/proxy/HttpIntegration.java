@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.TrustOptions;
-import io.vertx.core.streams.ReadStream;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +34,12 @@ import java.util.concurrent.TimeoutException;
 public final class HttpIntegration implements Integration {
 
   private static final Handler<Throwable> IGNORE = failure -> {};
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+  private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+  private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
 
   private final String originKey;
   private final String host;
@@ -80,63 +85,54 @@ public final class HttpIntegration implements Integration {
     return trust;
   }
 
+  long timeoutMillis() {
+    return timeoutMillis;
+  }
+
   @Override
   public Future<UpstreamResponse> call(Exchange exchange, Upstreams upstreams) {
     HttpServerRequest in = exchange.serverRequest();
     GatewayRequest out = exchange.outboundOrNull();
-
-    MultiMap headers = HttpHeaders.headers();
-    if (out == null) {
-      HopByHop.copy(in.headers(), headers, true);
-    } else {
-      HopByHop.copy(out.headers(), headers, true);
-    }
-    headers.set(HttpHeaders.HOST, authority);
-    headers.set("X-Forwarded-For", exchange.forwardedFor());
-    headers.set("X-Forwarded-Proto", in.isSSL() ? "https" : "http");
-    String clientHost = in.getHeader(HttpHeaders.HOST);
-    if (clientHost != null) {
-      headers.set("X-Forwarded-Host", clientHost);
-    }
-    headers.set("X-Request-Id", exchange.requestId());
-
-    Buffer body = null;
-    boolean streamBody = false;
-    if (out != null && out.body() != null) {
-      body = out.body();
-      headers.remove(HttpHeaders.TRANSFER_ENCODING);
-      headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
-    } else {
-      streamBody = Bodies.hasBody(in);
-    }
+    Buffer fixedBody = out != null ? out.body() : null;
+    boolean stream = fixedBody == null && Bodies.hasBody(in);
 
     RequestOptions options = new RequestOptions()
         .setMethod(out == null ? in.method() : HttpMethod.valueOf(out.method()))
         .setHost(host)
         .setPort(port)
         .setSsl(ssl)
-        .setURI(uri(exchange, in, out))
-        .setHeaders(headers)
-        .setConnectTimeout(timeoutMillis)
-        .setIdleTimeout(timeoutMillis);
+        .setURI(uri(exchange, in, out));
 
-    Buffer fixedBody = body;
-    boolean stream = streamBody;
+    Deadlines.Entry deadline = upstreams.deadlines().arm(timeoutMillis);
+    exchange.upstreamStarted(System.nanoTime());
     return upstreams.client(this).request(options)
         .compose(request -> {
+          deadline.request(request);
           // failures reach the pipeline through the response future; without a handler Vert.x
           // would also log each one at ERROR
           request.exceptionHandler(IGNORE);
+          // headers go straight into the request: one copy, hop-by-hop ones left out
+          MultiMap headers = request.headers();
+          HopByHop.copy(out == null ? in.headers() : out.headers(), headers, true);
+          headers.set(HttpHeaders.HOST, authority);
+          headers.set(X_FORWARDED_FOR, exchange.forwardedFor());
+          headers.set(X_FORWARDED_PROTO, in.isSSL() ? HTTPS : HTTP);
+          String clientHost = in.getHeader(HttpHeaders.HOST);
+          if (clientHost != null) {
+            headers.set(X_FORWARDED_HOST, clientHost);
+          }
+          headers.set(X_REQUEST_ID, exchange.requestId());
           // the client went away: abandon the backend exchange so its connection is not left half-read
-          in.response().closeHandler(v -> request.reset());
+          in.response().closeHandler(v -> resetQuietly(request));
           if (in.response().closed()) {
             // gone while the backend connection was being set up: the handler above came too late
-            request.reset();
+            resetQuietly(request);
             return Future.failedFuture(new GatewayFailure(499, "Client Closed Request", null));
           }
-          exchange.upstreamStarted(System.nanoTime());
           Future<HttpClientResponse> sent;
           if (fixedBody != null) {
+            headers.remove(HttpHeaders.TRANSFER_ENCODING);
+            headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(fixedBody.length()));
             sent = request.send(fixedBody);
           } else if (stream) {
             sent = streamBody(exchange, request, in);
@@ -144,17 +140,20 @@ public final class HttpIntegration implements Integration {
             sent = request.send();
           }
           return sent.map(response -> {
+            deadline.disarm();
             response.pause();
             exchange.upstreamAnswered(System.nanoTime());
-            MultiMap responseHeaders = HttpHeaders.headers();
-            HopByHop.copy(response.headers(), responseHeaders, false);
-            ReadStream<Buffer> responseBody = new ResponseBodyTimeout(exchange.vertx(), response, timeoutMillis,
-                () -> request.reset(0, new TimeoutException("the backend sent nothing for " + timeoutMillis + " ms")));
-            return new UpstreamResponse(response.statusCode(), responseHeaders, null, responseBody,
-                () -> resetQuietly(request));
+            return new UpstreamResponse(response.statusCode(), response.headers(), null, response, () -> {
+              // the reset comes back as the response's failure: expected here, not an unhandled ERROR
+              response.exceptionHandler(ignored -> {});
+              resetQuietly(request);
+            });
           });
         })
-        .recover(failure -> Future.failedFuture(classify(failure)));
+        .recover(failure -> {
+          deadline.disarm();
+          return Future.failedFuture(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", failure) : classify(failure));
+        });
   }
 
   /**
@@ -164,27 +163,13 @@ public final class HttpIntegration implements Integration {
    * fails (over the limit, client gone), so a truncated body would reach the backend looking
    * complete. Here the backend request is reset instead, and the response future fails with the
    * body's own failure (a 413 stays a 413).
-   *
-   * <p>Vert.x's idle timeout counts only what the backend sends, so a body that takes longer to
-   * upload than the integration timeout would end in a 504 while the backend is busy reading it.
-   * Each chunk passed on re-arms it: the timeout bounds how long the exchange makes no progress,
-   * and once the body is sent, how long the backend takes to answer.
    */
   private Future<HttpClientResponse> streamBody(Exchange exchange, HttpClientRequest request, HttpServerRequest in) {
     if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       request.setChunked(true);
     }
     exchange.bodyTaken();
-    long[] armedAt = {System.nanoTime()};
-    Runnable progress = () -> {
-      // re-arming is a timer cancelled and another scheduled: once a millisecond is precise enough
-      long now = System.nanoTime();
-      if (now - armedAt[0] >= 1_000_000) {
-        armedAt[0] = now;
-        request.idleTimeout(timeoutMillis);
-      }
-    };
-    Bodies.limited(in, maxBodySize, progress)
+    Bodies.limited(in, maxBodySize)
         .pipe()
         .endOnFailure(false)
         .to(request)

@@ -21,10 +21,17 @@ public final class Upstreams {
   private final Vertx vertx;
   private final int poolSize;
   private final Map<String, HttpClient> clients = new HashMap<>();
+  private final Deadlines deadlines;
 
+  /** Must be created on the event loop it serves. */
   public Upstreams(Vertx vertx, int poolSize) {
     this.vertx = vertx;
     this.poolSize = poolSize;
+    this.deadlines = new Deadlines(vertx);
+  }
+
+  Deadlines deadlines() {
+    return deadlines;
   }
 
   HttpClient client(HttpIntegration target) {
@@ -43,6 +50,9 @@ public final class Upstreams {
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setMaxHeaderSize(64 * 1024)
+        // a safety net for a backend that stalls mid-body; the integration timeout covers the head
+        .setIdleTimeout(120)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, target.timeoutMillis()))
         .setSsl(target.ssl())
         .setVerifyHost(true);
     if (target.trust() != null) {
@@ -52,6 +62,7 @@ public final class Upstreams {
   }
 
   public void close() {
+    deadlines.close();
     clients.values().forEach(HttpClient::close);
     clients.clear();
   }

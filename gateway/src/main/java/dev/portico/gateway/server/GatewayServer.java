@@ -14,6 +14,7 @@ import dev.portico.gateway.proxy.Upstreams;
 import dev.portico.spi.PolicyFactory;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -73,8 +74,18 @@ public final class GatewayServer {
     int loops = s.instances() > 0 ? s.instances() : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1)));
     GatewayServer gateway = new GatewayServer(vertx, config, factories);
-    return gateway.startOn(loops, factories, plugins, options)
-        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+    Promise<GatewayServer> started = Promise.promise();
+    gateway.startOn(loops, factories, plugins, options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(ar.result());
+      } else {
+        // answer first: closing Vert.x from one of its own event loops completes nothing after it
+        started.fail(ar.cause());
+        gateway.instances.closeAll();
+        vertx.close();
+      }
+    });
+    return started.future();
   }
 
   private Future<GatewayServer> startOn(int loops, Map<String, PolicyFactory<?>> factories,
@@ -115,12 +126,17 @@ public final class GatewayServer {
         options.adminPort() != null ? options.adminPort() : config.admin().port(), config.admin().token(),
         ready::get, () -> apisJson(json), name -> apiJson(json, name), () -> pluginsJson(plugins));
 
+    String listen = http.getHost() + ":" + http.getPort();
+    String adminListen = config.admin().host() + ":" + (options.adminPort() != null ? options.adminPort() : config.admin().port());
     return vertx.deployVerticle(() -> {
           ProxyVerticle v = new ProxyVerticle(http, active::get, Upstreams.DEFAULT_POOL_SIZE);
           verticles.add(v);
           return v;
         }, new DeploymentOptions().setInstances(loops))
-        .compose(id -> admin.start())
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + listen + ": " + e.getMessage(), e)))
+        .compose(id -> admin.start()
+            .recover(e -> Future.failedFuture(new IllegalStateException(
+                "cannot listen on " + adminListen + " (admin API): " + e.getMessage(), e))))
         .map(a -> {
           port = verticles.get(0).actualPort();
           ready.set(true);

@@ -52,7 +52,8 @@ class ProxyStreamingTest {
             basePath: /big
             routes:
               - path: /{proxy+}
-                integration: { type: http, uri: "%s/{proxy}", timeout: 10s }
+                # the timeout runs from dispatch to the response head, the upload included
+                integration: { type: http, uri: "%s/{proxy}", timeout: 60s }
         """.formatted(backend.url()));
   }
 
