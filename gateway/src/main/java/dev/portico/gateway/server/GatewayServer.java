@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+  /** How often counters that carry no information any more (full buckets, past windows) are dropped. */
+  private static final long EVICTION_INTERVAL_MILLIS = 30_000;
 
   /**
    * How to start, beyond the configuration.
@@ -70,6 +72,12 @@ public final class GatewayServer {
   /** Starts a gateway; the future fails (and everything started is stopped) if any part cannot start. */
   public static Future<GatewayServer> start(GatewayConfig config, Map<String, PolicyFactory<?>> factories,
       List<LoadedPolicy> plugins, Options options) {
+    String store = config.counters().store();
+    if (store != null && !"local".equals(store)) {
+      // counting locally instead would silently give each node its own quota: refuse instead
+      return Future.failedFuture(new IllegalStateException("counters.store: '" + store
+          + "' is not available in this version yet; use 'local' (in-memory counters, per node)"));
+    }
     ServerSettings s = config.server();
     int loops = s.instances() > 0 ? s.instances() : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1)));
@@ -105,7 +113,12 @@ public final class GatewayServer {
       return Future.failedFuture(e);
     }
     active.set(compiled.active());
-    vertx.setPeriodic(30_000, id -> counters.evictIdle());
+    // on a worker, one sweep at a time: with many idle keys a sweep takes longer than an event loop
+    // may be held
+    vertx.setPeriodic(EVICTION_INTERVAL_MILLIS, id -> vertx.executeBlocking(() -> {
+      counters.evictIdle();
+      return null;
+    }));
 
     ServerSettings s = config.server();
     HttpServerOptions http = new HttpServerOptions()
