@@ -34,7 +34,13 @@ class DistributionLayoutIT {
     assertTrue(lib.stream().noneMatch(jar -> jar.startsWith("portico-plugin-") && !jar.startsWith("portico-plugin-api-")),
         () -> "a plugin jar is on the class path, lib/: " + lib);
 
-    assertEquals(Set.of("portico-plugin-headers-" + PorticoProcess.version() + ".jar"), fileNames(dist.resolve("plugins")));
+    Set<String> plugins = fileNames(dist.resolve("plugins"));
+    for (String bundled : List.of("headers", "rate-limit", "quota")) {
+      assertTrue(plugins.contains("portico-plugin-" + bundled + "-" + PorticoProcess.version() + ".jar"),
+          () -> "plugins/: " + plugins);
+    }
+    assertTrue(plugins.stream().allMatch(jar -> jar.startsWith("portico-plugin-") && jar.endsWith(".jar")),
+        () -> "plugins/ holds only plugin jars: " + plugins);
   }
 
   @Test
