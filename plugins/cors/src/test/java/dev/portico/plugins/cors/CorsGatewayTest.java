@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.gateway.testing.Backend;
+import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -105,6 +106,30 @@ class CorsGatewayTest {
     assertTrue(vary(response).contains("Origin"), response.headers().map()::toString);
     assertEquals("", response.body());
     assertTrue(response.headers().firstValue("X-Request-Id").isPresent());
+    assertEquals(0, backend.pending());
+  }
+
+  @Test
+  void preflightsOnOneKeptAliveConnectionAre204sWithoutABody() {
+    // as a browser sends them: several on one connection; a 204 carries no Content-Length (RFC 9110 §8.6)
+    try (RawHttp raw = RawHttp.connect(gw.port())) {
+      for (String method : List.of("POST", "GET")) {
+        raw.send(RawHttp.crlf("""
+            OPTIONS /app/items HTTP/1.1
+            Host: api.example.com
+            Origin: https://app.example.com
+            Access-Control-Request-Method: %s
+            Access-Control-Request-Headers: content-type
+
+            """.formatted(method)));
+        RawHttp.Response response = raw.read();
+        assertEquals(204, response.status(), response::text);
+        assertEquals(APP, response.header("Access-Control-Allow-Origin"));
+        assertFalse(response.has("Content-Length"), response.headers()::toString);
+        assertFalse(response.has("Transfer-Encoding"), response.headers()::toString);
+        assertEquals(0, response.body().length);
+      }
+    }
     assertEquals(0, backend.pending());
   }
 
