@@ -5,6 +5,7 @@ import dev.portico.gateway.pipeline.UpstreamResponse;
 import dev.portico.spi.GatewayRequest;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -47,7 +48,7 @@ public final class HttpIntegration implements Integration {
   private final boolean ssl;
   private final String authority;
   private final UriTemplate path;
-  private final String query; // the URI template's own query, without '?', or null
+  private final UriTemplate query; // the URI template's own query, without '?', or null
   private final long timeoutMillis;
   private final long maxBodySize;
   private final TrustOptions trust;
@@ -67,7 +68,7 @@ public final class HttpIntegration implements Integration {
     this.authority = defaultPort ? h : h + ":" + port;
     this.originKey = scheme + "://" + h + ":" + port + (trustKey == null ? "" : "#" + trustKey);
     this.path = path;
-    this.query = query == null || query.isEmpty() ? null : query;
+    this.query = query == null || query.isEmpty() ? null : UriTemplate.parse(query);
     this.timeoutMillis = timeoutMillis;
     this.maxBodySize = maxBodySize;
     this.trust = trust;
@@ -103,9 +104,12 @@ public final class HttpIntegration implements Integration {
         .setSsl(ssl)
         .setURI(uri(exchange, in, out));
 
-    Deadlines.Entry deadline = upstreams.deadlines().arm(timeoutMillis);
+    // the deadline answers 504 by itself: also while no backend connection exists yet
+    Promise<UpstreamResponse> result = Promise.promise();
+    Deadlines.Entry deadline = upstreams.deadlines().arm(timeoutMillis,
+        () -> result.tryFail(new GatewayFailure(504, "Gateway Timeout", null)));
     exchange.upstreamStarted(System.nanoTime());
-    return upstreams.client(this).request(options)
+    upstreams.client(this).request(options)
         .compose(request -> {
           deadline.request(request);
           // failures reach the pipeline through the response future; without a handler Vert.x
@@ -150,10 +154,15 @@ public final class HttpIntegration implements Integration {
             });
           });
         })
-        .recover(failure -> {
+        .onComplete(ar -> {
           deadline.disarm();
-          return Future.failedFuture(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", failure) : classify(failure));
+          if (ar.failed()) {
+            result.tryFail(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", ar.cause()) : classify(ar.cause()));
+          } else if (!result.tryComplete(ar.result())) {
+            ar.result().cancel().run(); // answered after the client already got its 504
+          }
         });
+    return result.future();
   }
 
   /**
@@ -194,7 +203,7 @@ public final class HttpIntegration implements Integration {
     }
     StringBuilder sb = new StringBuilder(p.length() + 64).append(p).append('?');
     if (query != null) {
-      sb.append(path.paramNames().isEmpty() ? query : UriTemplate.parse(query).render(exchange.pathParams()));
+      sb.append(query.render(exchange.pathParams()));
     }
     if (clientQuery != null && !clientQuery.isEmpty()) {
       if (query != null) {
