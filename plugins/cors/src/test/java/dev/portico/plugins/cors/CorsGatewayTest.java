@@ -145,6 +145,16 @@ class CorsGatewayTest {
   }
 
   @Test
+  void aPreflightForAMethodThePathDoesNotServeListsTheMethodsItDoes() {
+    // no route serves PUT /items: the browser reads the allowed methods and gives up by itself
+    HttpResponse<String> response = preflight(gw, "/app/items", APP, "PUT", null);
+
+    assertEquals(204, response.statusCode(), response::body);
+    assertEquals("GET, POST", header(response, "Access-Control-Allow-Methods"));
+    assertEquals(0, backend.pending());
+  }
+
+  @Test
   void simpleRequestFromAnAllowedOriginGetsItsOriginBackWithVaryAndExposedHeaders() {
     HttpResponse<String> response = send(gw, "GET", "/app/items", "Origin", APP, "Authorization", "Bearer ok");
 
