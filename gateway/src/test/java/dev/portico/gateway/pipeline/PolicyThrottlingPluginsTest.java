@@ -2,10 +2,14 @@ package dev.portico.gateway.pipeline;
 
 import static dev.portico.gateway.pipeline.Wire.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.gateway.testing.BundledPlugins;
 import dev.portico.gateway.testing.TestGateway;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,5 +83,39 @@ class PolicyThrottlingPluginsTest {
     HttpResponse<String> over = get(gw, "/both/bucket-then-quota");
     assertEquals(429, over.statusCode());
     assertEquals("2", header(over, "RateLimit-Limit"));
+  }
+
+  @Test
+  void theDocumentedExampleLimitsAsItsCommentsSay() throws IOException {
+    String example = documentedExample();
+    try (TestGateway docs = TestGateway.start(example, BundledPlugins.dir("rate-limit", "quota"))) {
+      // 10 at once, then 5 a second per client: a token may come back during the burst
+      int admitted = 0;
+      HttpResponse<String> r = get(docs, "/search");
+      while (r.statusCode() == 200 && admitted < 50) {
+        admitted++;
+        assertEquals("10", header(r, "RateLimit-Limit"), "the bucket has less left than the daily quota");
+        r = get(docs, "/search");
+      }
+      int burst = admitted;
+      assertTrue(burst >= 10, () -> "only " + burst + " admitted");
+      assertEquals(429, r.statusCode());
+      assertEquals("1", header(r, "Retry-After"));
+    }
+  }
+
+  /** The YAML example of the throttling section of docs/CONFIGURATION.md. */
+  private static String documentedExample() throws IOException {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path file = d.resolve("docs/CONFIGURATION.md");
+      if (Files.isRegularFile(file)) {
+        String doc = Files.readString(file);
+        int section = doc.indexOf("\n## Throttling: the rate-limit and quota policies");
+        assertTrue(section >= 0, "no throttling section in " + file);
+        int open = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
+        return doc.substring(open, doc.indexOf("```", open));
+      }
+    }
+    throw new AssertionError("docs/CONFIGURATION.md not found above " + Path.of("").toAbsolutePath());
   }
 }
