@@ -91,8 +91,8 @@ class CommandLineIT {
 
   @Test
   void runRefusesACounterStoreThisVersionDoesNotHave() throws IOException {
-    Path config = Files.writeString(tmp.resolve("redis.yaml"), """
-        counters: { store: redis }
+    Path config = Files.writeString(tmp.resolve("hazelcast.yaml"), """
+        counters: { store: hazelcast }
         apis:
           - name: demo
             routes:
@@ -105,7 +105,7 @@ class CommandLineIT {
         "--data-dir", tmp.resolve("data").toString());
 
     assertEquals(1, run.exitCode(), run::toString);
-    assertTrue(run.stderr().contains("counters.store: 'redis' is not available"), run::toString);
+    assertTrue(run.stderr().contains("counters.store: 'hazelcast' is not available"), run::toString);
   }
 
   @Test
