@@ -1,0 +1,160 @@
+package dev.portico.gateway.counters;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.portico.gateway.testing.TestGateway;
+import dev.portico.spi.QuotaPeriod;
+import dev.portico.spi.ThrottleDecision;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three real Hazelcast members in this JVM, a private cluster on loopback (TCP/IP join, short
+ * failure detection), one store per member: the counters are one.
+ */
+class HazelcastCounterStoreTest {
+
+  private static final List<HazelcastInstance> members = new ArrayList<>();
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void cluster() {
+    members.addAll(startCluster(3));
+    vertx = Vertx.vertx();
+  }
+
+  /** {@code n} members forming a private cluster on loopback. */
+  static List<HazelcastInstance> startCluster(int n) {
+    List<HazelcastInstance> started = new ArrayList<>();
+    String name = "portico-test-" + UUID.randomUUID();
+    int base = TestGateway.freePort();
+    for (int i = 0; i < n; i++) {
+      Config c = new Config().setClusterName(name);
+      c.setProperty("hazelcast.phone.home.enabled", "false");
+      c.setProperty("hazelcast.logging.type", "slf4j");
+      c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+      c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+      c.setProperty("hazelcast.merge.first.run.delay.seconds", "1");
+      c.setProperty("hazelcast.wait.seconds.before.join", "0");
+      c.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+      c.getNetworkConfig().setPort(base).setPortAutoIncrement(true).setPortCount(20);
+      c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+      JoinConfig join = c.getNetworkConfig().getJoin();
+      join.getMulticastConfig().setEnabled(false);
+      join.getAutoDetectionConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true);
+      for (int p = 0; p < n; p++) {
+        join.getTcpIpConfig().addMember("127.0.0.1:" + (base + p));
+      }
+      started.add(Hazelcast.newHazelcastInstance(c));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (started.get(0).getCluster().getMembers().size() < n) {
+      assertTrue(System.nanoTime() < deadline, "the members did not form a cluster");
+      Thread.onSpinWait();
+    }
+    return started;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    members.forEach(HazelcastInstance::shutdown);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static HazelcastCounterStore storeOn(int member) {
+    return new HazelcastCounterStore(vertx, members.get(member), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aQuotaSpreadOverThreeMembersAdmitsExactlyItsLimit() throws Exception {
+    List<Future<ThrottleDecision>> all = new ArrayList<>();
+    for (int i = 0; i < 450; i++) {
+      all.add(storeOn(i % 3).addToWindow("spread", 300, QuotaPeriod.DAY));
+    }
+    long admitted = 0;
+    for (Future<ThrottleDecision> f : all) {
+      if (await(f).allowed()) {
+        admitted++;
+      }
+    }
+    assertEquals(300, admitted);
+  }
+
+  @Test
+  void aTokenBucketIsOneBucketWhicheverMemberAsks() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      ThrottleDecision d = await(storeOn(i % 3).takeToken("bucket", 0.001, 5));
+      assertTrue(d.allowed());
+      assertEquals(4 - i, d.remaining());
+    }
+    ThrottleDecision rejected = await(storeOn(2).takeToken("bucket", 0.001, 5));
+    assertFalse(rejected.allowed());
+    assertTrue(rejected.resetAfter().toMillis() > 0);
+  }
+
+  @Test
+  void refundsGiveBackOnWhicheverMemberTheyRun() throws Exception {
+    ThrottleDecision bucket = await(storeOn(0).takeToken("rb", 0.001, 1));
+    assertFalse(await(storeOn(1).takeToken("rb", 0.001, 1)).allowed());
+    await(bucket.refund());
+    assertTrue(await(storeOn(2).takeToken("rb", 0.001, 1)).allowed());
+
+    ThrottleDecision window = await(storeOn(1).addToWindow("rw", 1, QuotaPeriod.HOUR));
+    assertFalse(await(storeOn(2).addToWindow("rw", 1, QuotaPeriod.HOUR)).allowed());
+    await(window.refund());
+    assertTrue(await(storeOn(0).addToWindow("rw", 1, QuotaPeriod.HOUR)).allowed());
+  }
+
+  @Test
+  void countsSurviveAMemberThatCrashesBetweenDecisions() throws Exception {
+    List<HazelcastInstance> own = startCluster(3);
+    try {
+      List<HazelcastCounterStore> stores = new ArrayList<>();
+      for (HazelcastInstance m : own) {
+        stores.add(new HazelcastCounterStore(vertx, m, Duration.ofSeconds(5)));
+      }
+      long admitted = 0;
+      // 40 keys, so that every member owns some of them
+      for (int i = 0; i < 200; i++) {
+        if (await(stores.get(i % 3).addToWindow("crash-" + (i % 40), 10, QuotaPeriod.DAY)).allowed()) {
+          admitted++;
+        }
+      }
+      assertEquals(200, admitted, "5 per key so far, under the limit of 10");
+      own.get(2).getLifecycleService().terminate(); // no goodbye: a crash
+      long after = 0;
+      for (int i = 0; i < 400; i++) {
+        if (await(stores.get(i % 2).addToWindow("crash-" + (i % 40), 10, QuotaPeriod.DAY)).allowed()) {
+          after++;
+        }
+      }
+      // every increment acknowledged before the crash had reached its backup: nothing is counted twice or lost
+      assertEquals(200, after, "the other 5 per key, and not one more");
+    } finally {
+      own.forEach(m -> {
+        if (m.getLifecycleService().isRunning()) {
+          m.shutdown();
+        }
+      });
+    }
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}
