@@ -95,8 +95,26 @@ final class JwksServer implements AutoCloseable {
     return fetches.get();
   }
 
+  /** Waits until the JWKS has been requested at least {@code n} times, up to 10 s; false if it was not. */
+  boolean awaitFetches(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    synchronized (fetches) {
+      while (fetches.get() < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(fetches, left);
+      }
+      return true;
+    }
+  }
+
   private void answer(HttpExchange exchange) throws IOException {
-    fetches.incrementAndGet();
+    synchronized (fetches) {
+      fetches.incrementAndGet();
+      fetches.notifyAll();
+    }
     try {
       hold.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
