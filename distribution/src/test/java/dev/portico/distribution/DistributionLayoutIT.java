@@ -34,7 +34,10 @@ class DistributionLayoutIT {
     assertTrue(lib.stream().noneMatch(jar -> jar.startsWith("portico-plugin-") && !jar.startsWith("portico-plugin-api-")),
         () -> "a plugin jar is on the class path, lib/: " + lib);
 
-    assertEquals(Set.of("portico-plugin-headers-" + PorticoProcess.version() + ".jar"), fileNames(dist.resolve("plugins")));
+    assertEquals(Set.of(
+            "portico-plugin-headers-" + PorticoProcess.version() + ".jar",
+            "portico-plugin-jwt-" + PorticoProcess.version() + ".jar"),
+        fileNames(dist.resolve("plugins")));
   }
 
   @Test

@@ -50,12 +50,32 @@ final class JwksCache {
   private static final long MAX_JWKS_BYTES = 1024 * 1024;
   private static final long MIN_REFRESH_MILLIS = 1000;
 
-  /** The verifier for one set of keys, and the {@code kid}s it knows. {@code auth} is null when there are no usable keys. */
-  record Keys(JWTAuth auth, Set<String> kids, boolean loaded) {
+  /** The keys of one fetch, and the {@code kid}s among them; immutable. */
+  static final class Keys {
     static final Keys NONE = new Keys(null, Set.of(), false);
 
+    private final PerThread verifiers;
+    private final Set<String> kids;
+    private final boolean loaded;
+
+    Keys(PerThread verifiers, Set<String> kids, boolean loaded) {
+      this.verifiers = verifiers;
+      this.kids = kids;
+      this.loaded = loaded;
+    }
+
+    /** The calling thread's verifier for these keys, or null when there are no usable keys. */
+    JWTAuth verifier() {
+      return verifiers == null ? null : verifiers.get();
+    }
+
+    /** Whether a fetch ever succeeded (these keys may still be none). */
+    boolean loaded() {
+      return loaded;
+    }
+
     boolean knows(String kid) {
-      return auth != null && (kid == null || kids.contains(kid));
+      return verifiers != null && (kid == null || kids.contains(kid));
     }
   }
 
@@ -273,7 +293,7 @@ final class JwksCache {
       return new Keys(null, Set.of(), true);
     }
     JWTAuthOptions options = new JWTAuthOptions().setJwks(jwks).setJWTOptions(JwtAuthorizer.jwtOptions(config));
-    return new Keys(JWTAuth.create(vertx, options), Set.copyOf(kids), true);
+    return new Keys(new PerThread(vertx, options), Set.copyOf(kids), true);
   }
 
   private List<String> algorithmsFor(JsonObject jwk) {

@@ -39,7 +39,7 @@ final class JwtAuthorizer implements Authorizer {
   private static final String INVALID = "Bearer error=\"invalid_token\"";
 
   private final JwtConfig config;
-  private final JWTAuth hmac;
+  private final PerThread hmac;
   private final JwksCache jwks;
   private final VerifiedTokens verified;
   private final long leewaySeconds;
@@ -64,8 +64,8 @@ final class JwtAuthorizer implements Authorizer {
     return options;
   }
 
-  /** A verifier holding the secret under the accepted HMAC algorithms only, or null. */
-  private static JWTAuth hmacVerifier(Vertx vertx, JwtConfig config) {
+  /** Verifiers holding the secret under the accepted HMAC algorithms only, or null. */
+  private static PerThread hmacVerifier(Vertx vertx, JwtConfig config) {
     if (config.secret() == null) {
       return null;
     }
@@ -77,7 +77,7 @@ final class JwtAuthorizer implements Authorizer {
         any = true;
       }
     }
-    return any ? JWTAuth.create(vertx, options) : null;
+    return any ? new PerThread(vertx, options) : null;
   }
 
   @Override
@@ -101,15 +101,16 @@ final class JwtAuthorizer implements Authorizer {
       return invalid("the token's algorithm " + printable(alg) + " is not accepted");
     }
     if (JwtConfig.HMAC.contains(alg)) {
-      return verify(hmac, token);
+      return verify(hmac.get(), token);
     }
     return jwks.keysFor(kid).compose(keys -> {
-      if (keys.auth() == null) {
+      JWTAuth verifier = keys.verifier();
+      if (verifier == null) {
         return keys.loaded()
             ? invalid("no key of the issuer matches the token")
             : Future.failedFuture(Rejection.of(503, "the issuer's signing keys are not available yet"));
       }
-      return verify(keys.auth(), token);
+      return verify(verifier, token);
     });
   }
 
