@@ -8,9 +8,11 @@ import java.util.Map;
  * Where a route's requests go.
  *
  * <p>{@code http}: {@code uri} is a template, e.g. {@code ${stage.backend}/pets/{id}}, with
- * {@code ${stage.x}} resolved per stage and {@code {param}} per request; {@code timeout} bounds the
- * whole exchange with the backend (504 when exceeded); {@code trustStore} adds PEM certificates to
- * the JVM's trust store for {@code https} backends.
+ * {@code ${stage.x}} resolved per stage and {@code {param}} per request; {@code timeout} is how
+ * long the backend has, from dispatch (the upload included), to send its response head (504 when
+ * exceeded); a response body that stalls after that is cut by the backend connection's idle
+ * timeout. {@code trustStore} adds PEM certificates to the JVM's trust store for {@code https}
+ * backends.
  *
  * <p>{@code mock}: answers {@code status}, {@code headers} and {@code body} (any JSON value; a
  * string is sent as text) without a backend.

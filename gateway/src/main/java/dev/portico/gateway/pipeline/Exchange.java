@@ -37,7 +37,10 @@ public final class Exchange implements RequestContext {
   private boolean answered;
   /** Set when the request's method has no route but a preflight matched one: 405 after onMatch. */
   java.util.Set<String> methodNotAllowed;
+  /** Whether something took over the request body (a transformer buffered it, or the integration forwards it). */
   boolean bodyConsumed;
+  /** Abandons the backend exchange whose response is being sent; null for a mock or the gateway's own answer. */
+  Runnable cancelUpstream;
   private Map<String, Object> attributes;
 
   /** The decision whose numbers go on the response's RateLimit headers (the most restrictive one). */
@@ -79,9 +82,23 @@ public final class Exchange implements RequestContext {
   /** The value of {@code X-Forwarded-For} for the backend. */
   public String forwardedFor() {
     if (forwardedFor == null) {
-      forwardedFor = active.clientAddress().forwardedFor(peer(), request.getHeader("X-Forwarded-For"));
+      forwardedFor = active.clientAddress().forwardedFor(peer(), incomingForwardedFor());
     }
     return forwardedFor;
+  }
+
+  /**
+   * Every {@code X-Forwarded-For} line that came in, as one list: several lines mean the same as
+   * one comma-joined (RFC 9110 section 5.3), and taking only the first would drop hops.
+   */
+  private String incomingForwardedFor() {
+    java.util.List<String> lines = request.headers().getAll("X-Forwarded-For");
+    return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(", ", lines);
+  }
+
+  /** Where the integration reports that it took over the request body, to forward it. */
+  public void bodyTaken() {
+    this.bodyConsumed = true;
   }
 
   /** Where the integration reports when it dispatched the request to the backend. */
@@ -144,7 +161,7 @@ public final class Exchange implements RequestContext {
   @Override
   public String sourceIp() {
     if (sourceIp == null) {
-      sourceIp = active.clientAddress().sourceIp(peer(), request.getHeader("X-Forwarded-For"));
+      sourceIp = active.clientAddress().sourceIp(peer(), incomingForwardedFor());
     }
     return sourceIp;
   }

@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
 import dev.portico.gateway.routing.RequestPaths;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class Pipeline {
     MultiMap in = req.headers();
     String contentLength = in.get(HttpHeaders.CONTENT_LENGTH);
     if (contentLength != null && in.contains(HttpHeaders.TRANSFER_ENCODING)) {
-      // HTTP/1.0 requests reach here with both (Netty strips Content-Length only for HTTP/1.1; see SmugglingGuard)
+      // SmugglingGuard refuses this in the decoder; this is the fallback if it could not be installed
       sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
       return;
     }
@@ -84,6 +85,10 @@ public final class Pipeline {
 
     // 2. routing
     String path = RequestPaths.normalize(req.path());
+    if (RequestPaths.hidesDotSegment(path)) {
+      sendEarlyError(req, active, requestId, start, 400, "Bad Request: '..' behind an encoded separator in the path", false);
+      return;
+    }
     RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
     Set<String> methodNotAllowed = null;
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
@@ -275,13 +280,13 @@ public final class Pipeline {
   // ---- the integration and the response ----------------------------------------------------
 
   private void integrate(Exchange ex) {
-    ex.bodyConsumed = true;
     ex.route.integration.call(ex, serving.upstreams()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ex, ar.cause());
         return;
       }
       UpstreamResponse up = ar.result();
+      ex.cancelUpstream = up.cancel();
       if (ex.route.transformers.length == 0) {
         sendUpstream(ex, up);
         return;
@@ -309,7 +314,7 @@ public final class Pipeline {
     }
     Future<Void> sent;
     if (up.stream() != null) {
-      sent = resp.send(up.stream());
+      sent = stream(ex, up.stream(), resp);
     } else {
       Buffer body = up.body() == null ? Buffer.buffer() : up.body();
       headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
@@ -415,16 +420,16 @@ public final class Pipeline {
     if (ex.rateLimitHeaders != null) {
       RateLimitHeaders.write(headers, ex.rateLimitHeaders);
     }
+    settleRequestBody(ex, resp);
     Future<Void> sent;
     if (r.stream() != null) {
-      sent = resp.send(r.stream());
+      sent = stream(ex, r.stream(), resp);
     } else {
       Buffer body = r.body() == null ? Buffer.buffer() : r.body();
       headers.remove(HttpHeaders.TRANSFER_ENCODING);
       if (!headers.contains(HttpHeaders.CONTENT_LENGTH) || r.fromGateway() || bodyChanged(r)) {
         headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
       }
-      disposeUnreadBody(ex.request, ex.bodyConsumed);
       sent = resp.end(body);
     }
     logWhenSent(ex, resp, sent);
@@ -433,6 +438,43 @@ public final class Pipeline {
   private void logWhenSent(Exchange ex, HttpServerResponse resp, Future<Void> sent) {
     if (ex.active.accessLog() && accessLog.enabled()) {
       sent.onComplete(ar -> accessLog.log(ex, resp.getStatusCode(), ar.succeeded()));
+    }
+  }
+
+  /**
+   * Streams the backend's body to the client with back-pressure.
+   *
+   * <p>Not {@code resp.send(stream)}: its pipe <em>ends</em> the response when the source fails, so
+   * a chunked body cut short by the backend would look complete to the client. Here a failure on
+   * either side resets the client's connection (a body cut short is seen as one) and abandons the
+   * backend exchange (a client gone mid-download stops the backend's transfer).
+   */
+  private static Future<Void> stream(Exchange ex, ReadStream<Buffer> body, HttpServerResponse resp) {
+    if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      resp.setChunked(true);
+    }
+    Future<Void> piped = body.pipe().endOnFailure(false).to(resp);
+    piped.onFailure(e -> {
+      resp.reset();
+      if (ex.cancelUpstream != null) {
+        ex.cancelUpstream.run();
+      }
+    });
+    return piped;
+  }
+
+  /**
+   * Deals with what is left of the request body as the response starts, so the connection can
+   * carry the next request. Untouched: drained when small, else the connection closes. Partly
+   * forwarded to a backend that failed, or over the limit: where it ends cannot be known without
+   * reading it all, so the connection closes after the gateway's error.
+   */
+  private static void settleRequestBody(Exchange ex, HttpServerResponse resp) {
+    if (!ex.bodyConsumed) {
+      disposeUnreadBody(ex.request, false);
+    } else if (ex.response.fromGateway() && !ex.request.isEnded() && Bodies.hasBody(ex.request)) {
+      resp.headers().set(HttpHeaders.CONNECTION, "close");
+      resp.endHandler(v -> ex.request.connection().close());
     }
   }
 

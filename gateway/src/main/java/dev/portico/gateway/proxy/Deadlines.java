@@ -29,14 +29,14 @@ public final class Deadlines {
     this.timer = vertx.setPeriodic(TICK_MILLIS, id -> expire(System.nanoTime()));
   }
 
-  /** Starts the clock for one exchange. */
-  Entry arm(long timeoutMillis) {
+  /** Starts the clock for one exchange; {@code onExpiry} runs on this event loop if it runs out. */
+  Entry arm(long timeoutMillis, Runnable onExpiry) {
     Lane lane = lanes.get(timeoutMillis);
     if (lane == null) {
       lane = new Lane();
       lanes.put(timeoutMillis, lane);
     }
-    Entry e = new Entry(lane, System.nanoTime() + timeoutMillis * 1_000_000L);
+    Entry e = new Entry(lane, System.nanoTime() + timeoutMillis * 1_000_000L, onExpiry);
     lane.append(e);
     return e;
   }
@@ -65,10 +65,12 @@ public final class Deadlines {
     private boolean linked = true;
     private boolean expired;
     private HttpClientRequest request;
+    private final Runnable onExpiry;
 
-    private Entry(Lane lane, long deadline) {
+    private Entry(Lane lane, long deadline, Runnable onExpiry) {
       this.lane = lane;
       this.deadline = deadline;
+      this.onExpiry = onExpiry;
     }
 
     /** The backend request, once there is one; reset at once if the deadline already passed. */
@@ -96,6 +98,7 @@ public final class Deadlines {
       if (request != null) {
         request.reset(0, new GatewayFailure(504, "Gateway Timeout", null));
       }
+      onExpiry.run();
     }
   }
 

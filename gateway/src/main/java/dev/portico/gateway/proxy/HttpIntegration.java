@@ -5,6 +5,8 @@ import dev.portico.gateway.pipeline.UpstreamResponse;
 import dev.portico.spi.GatewayRequest;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -13,6 +15,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.TrustOptions;
 import java.net.ConnectException;
 import java.util.Map;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpIntegration implements Integration {
 
+  private static final Handler<Throwable> IGNORE = failure -> {};
   private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
   private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
   private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
@@ -44,7 +48,7 @@ public final class HttpIntegration implements Integration {
   private final boolean ssl;
   private final String authority;
   private final UriTemplate path;
-  private final String query; // the URI template's own query, without '?', or null
+  private final UriTemplate query; // the URI template's own query, without '?', or null
   private final long timeoutMillis;
   private final long maxBodySize;
   private final TrustOptions trust;
@@ -64,7 +68,7 @@ public final class HttpIntegration implements Integration {
     this.authority = defaultPort ? h : h + ":" + port;
     this.originKey = scheme + "://" + h + ":" + port + (trustKey == null ? "" : "#" + trustKey);
     this.path = path;
-    this.query = query == null || query.isEmpty() ? null : query;
+    this.query = query == null || query.isEmpty() ? null : UriTemplate.parse(query);
     this.timeoutMillis = timeoutMillis;
     this.maxBodySize = maxBodySize;
     this.trust = trust;
@@ -100,11 +104,17 @@ public final class HttpIntegration implements Integration {
         .setSsl(ssl)
         .setURI(uri(exchange, in, out));
 
-    Deadlines.Entry deadline = upstreams.deadlines().arm(timeoutMillis);
+    // the deadline answers 504 by itself: also while no backend connection exists yet
+    Promise<UpstreamResponse> result = Promise.promise();
+    Deadlines.Entry deadline = upstreams.deadlines().arm(timeoutMillis,
+        () -> result.tryFail(new GatewayFailure(504, "Gateway Timeout", null)));
     exchange.upstreamStarted(System.nanoTime());
-    return upstreams.client(this).request(options)
+    upstreams.client(this).request(options)
         .compose(request -> {
           deadline.request(request);
+          // failures reach the pipeline through the response future; without a handler Vert.x
+          // would also log each one at ERROR
+          request.exceptionHandler(IGNORE);
           // headers go straight into the request: one copy, hop-by-hop ones left out
           MultiMap headers = request.headers();
           HopByHop.copy(out == null ? in.headers() : out.headers(), headers, true);
@@ -118,13 +128,18 @@ public final class HttpIntegration implements Integration {
           headers.set(X_REQUEST_ID, exchange.requestId());
           // the client went away: abandon the backend exchange so its connection is not left half-read
           in.response().closeHandler(v -> resetQuietly(request));
+          if (in.response().closed()) {
+            // gone while the backend connection was being set up: the handler above came too late
+            resetQuietly(request);
+            return Future.failedFuture(new GatewayFailure(499, "Client Closed Request", null));
+          }
           Future<HttpClientResponse> sent;
           if (fixedBody != null) {
             headers.remove(HttpHeaders.TRANSFER_ENCODING);
             headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(fixedBody.length()));
             sent = request.send(fixedBody);
           } else if (stream) {
-            sent = request.send(Bodies.limited(in, maxBodySize));
+            sent = streamBody(exchange, request, in);
           } else {
             sent = request.send();
           }
@@ -139,10 +154,40 @@ public final class HttpIntegration implements Integration {
             });
           });
         })
-        .recover(failure -> {
+        .onComplete(ar -> {
           deadline.disarm();
-          return Future.failedFuture(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", failure) : classify(failure));
+          if (ar.failed()) {
+            result.tryFail(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", ar.cause()) : classify(ar.cause()));
+          } else if (!result.tryComplete(ar.result())) {
+            ar.result().cancel().run(); // answered after the client already got its 504
+          }
         });
+    return result.future();
+  }
+
+  /**
+   * Streams the client's body to the backend.
+   *
+   * <p>Not {@code request.send(stream)}: its pipe <em>ends</em> the backend request when the body
+   * fails (over the limit, client gone), so a truncated body would reach the backend looking
+   * complete. Here the backend request is reset instead, and the response future fails with the
+   * body's own failure (a 413 stays a 413).
+   */
+  private Future<HttpClientResponse> streamBody(Exchange exchange, HttpClientRequest request, HttpServerRequest in) {
+    if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      request.setChunked(true);
+    }
+    exchange.bodyTaken();
+    Bodies.limited(in, maxBodySize)
+        .pipe()
+        .endOnFailure(false)
+        .to(request)
+        .onFailure(failure -> {
+          request.exceptionHandler(IGNORE); // the pipe's handler is gone; the response future reports it
+          request.reset(0, failure);
+        });
+    return request.response().recover(failure -> Future.failedFuture(
+        failure instanceof StreamResetException reset && reset.getCause() != null ? reset.getCause() : failure));
   }
 
   private String uri(Exchange exchange, HttpServerRequest in, GatewayRequest out) {
@@ -158,7 +203,7 @@ public final class HttpIntegration implements Integration {
     }
     StringBuilder sb = new StringBuilder(p.length() + 64).append(p).append('?');
     if (query != null) {
-      sb.append(path.paramNames().isEmpty() ? query : UriTemplate.parse(query).render(exchange.pathParams()));
+      sb.append(query.render(exchange.pathParams()));
     }
     if (clientQuery != null && !clientQuery.isEmpty()) {
       if (query != null) {

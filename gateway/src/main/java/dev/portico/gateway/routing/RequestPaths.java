@@ -1,6 +1,7 @@
 package dev.portico.gateway.routing;
 
 import io.vertx.core.internal.net.RFC3986;
+import java.util.regex.Pattern;
 
 /**
  * The path a request is routed by: dot segments removed ({@code /a/../b} is {@code /b}) and
@@ -11,6 +12,23 @@ import io.vertx.core.internal.net.RFC3986;
 public final class RequestPaths {
 
   private RequestPaths() {}
+
+  /** A ".." segment between separators, where a separator may also be encoded or a backslash. */
+  private static final Pattern HIDDEN_DOT_SEGMENT =
+      Pattern.compile("(?i)(?:^|/|\\\\|%2f|%5c)\\.\\.(?=$|/|\\\\|%2f|%5c)");
+
+  /**
+   * Whether a normalised path still holds a ".." segment behind an encoded separator
+   * ({@code /files/..%2F..%2Fadmin}) or a backslash. It routes here as an ordinary segment, but a
+   * backend that decodes separators before resolving dot segments (as several servers do) would
+   * climb out of the route's backend path with it: the gateway refuses it (400) instead.
+   */
+  public static boolean hidesDotSegment(String normalized) {
+    if (normalized.indexOf('%') < 0 && normalized.indexOf('\\') < 0) {
+      return false; // plain ".." segments are gone after normalize
+    }
+    return HIDDEN_DOT_SEGMENT.matcher(normalized).find();
+  }
 
   public static String normalize(String path) {
     if (path == null || path.isEmpty()) {

@@ -33,9 +33,10 @@ final class InvalidRequests {
     } else if (cause instanceof TooLongFrameException) {
       status = 431;
       message = GatewayError.reason(431);
-    } else if (cause != null && SmugglingGuard.MESSAGE.equals(cause.getMessage())) {
+    } else if (cause != null && (SmugglingGuard.MESSAGE.equals(cause.getMessage())
+        || SmugglingGuard.UNKNOWN_LENGTH.equals(cause.getMessage()))) {
       status = 400;
-      message = SmugglingGuard.MESSAGE;
+      message = cause.getMessage();
     } else {
       status = 400;
       message = cause == null || cause.getMessage() == null ? GatewayError.reason(400) : "Bad Request: " + cause.getMessage();

@@ -2,17 +2,20 @@ package dev.portico.gateway.server;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses HTTP/1.1 requests that carry both {@code Content-Length} and {@code Transfer-Encoding}
- * (RFC 9112 section 6.1): the classic request-smuggling ambiguity.
+ * Refuses requests that carry both {@code Content-Length} and {@code Transfer-Encoding} (RFC 9112
+ * section 6.1), or a {@code Transfer-Encoding} that does not end in {@code chunked} (section 6.3):
+ * the classic request-smuggling ambiguities.
  *
  * <p>Netty's decoder resolves that ambiguity itself, by silently dropping {@code Content-Length}
  * before any Vert.x handler can see it, so the check has to sit in the decoder. Vert.x offers no
@@ -30,6 +33,7 @@ final class SmugglingGuard {
   private static volatile boolean warned;
 
   static final String MESSAGE = "Content-Length and Transfer-Encoding must not both be present";
+  static final String UNKNOWN_LENGTH = "Transfer-Encoding must end with chunked";
 
   private SmugglingGuard() {}
 
@@ -58,5 +62,46 @@ final class SmugglingGuard {
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
       throw new IllegalArgumentException(MESSAGE);
     }
+
+    /**
+     * Netty asks this of every message, after its headers and before it picks the framing: the
+     * one place to refuse framing it would otherwise guess at. A request whose Transfer-Encoding
+     * does not end in chunked has no knowable length (RFC 9112 section 6.3): Netty reads it as
+     * bodiless, so its body would be parsed as a next request — smuggled past whatever sits in
+     * front of the gateway. And Content-Length beside Transfer-Encoding is refused here for
+     * HTTP/1.0 too, where Netty does not call the hook above.
+     */
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage message) {
+      List<String> codings = message.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      if (!codings.isEmpty()) {
+        if (message.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+          throw new IllegalArgumentException(MESSAGE);
+        }
+        if (!endsInChunkedOnly(codings)) {
+          throw new IllegalArgumentException(UNKNOWN_LENGTH);
+        }
+      }
+      return super.isContentAlwaysEmpty(message);
+    }
+  }
+
+  /** Whether the codings end with {@code chunked}, applied once (RFC 9112 section 6.1). */
+  static boolean endsInChunkedOnly(List<String> headerValues) {
+    String last = null;
+    int chunked = 0;
+    for (String value : headerValues) {
+      for (String coding : value.split(",")) {
+        String c = coding.trim();
+        if (c.isEmpty()) {
+          continue;
+        }
+        last = c;
+        if (c.equalsIgnoreCase("chunked")) {
+          chunked++;
+        }
+      }
+    }
+    return chunked == 1 && "chunked".equalsIgnoreCase(last);
   }
 }

@@ -5,8 +5,11 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,15 +30,31 @@ public final class Backend implements AutoCloseable {
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private volatile Handler<HttpServerRequest> handler;
 
-  private Backend(Vertx vertx) {
+  private final String scheme;
+
+  private Backend(Vertx vertx, HttpServerOptions options) {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer();
+    this.server = vertx.createHttpServer(options);
+    this.scheme = options.isSsl() ? "https" : "http";
   }
 
   /** An echo backend on a free loopback port. */
   public static Backend start() {
+    return start(new HttpServerOptions());
+  }
+
+  /**
+   * An echo backend serving HTTPS with a PEM certificate and key (e.g. the self-signed
+   * {@code tls/localhost.crt} and {@code tls/localhost.key} of the test resources).
+   */
+  public static Backend startTls(Path cert, Path key) {
+    return start(new HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())));
+  }
+
+  private static Backend start(HttpServerOptions options) {
     Vertx vertx = Vertx.vertx();
-    Backend b = new Backend(vertx);
+    Backend b = new Backend(vertx, options);
     b.server.requestHandler(b::handle);
     await(b.server.listen(0, "127.0.0.1"));
     return b;
@@ -95,9 +114,9 @@ public final class Backend implements AutoCloseable {
     return server.actualPort();
   }
 
-  /** {@code http://127.0.0.1:<port>} */
+  /** {@code http://127.0.0.1:<port>} ({@code https} for {@link #startTls}) */
   public String url() {
-    return "http://127.0.0.1:" + port();
+    return scheme + "://127.0.0.1:" + port();
   }
 
   public Vertx vertx() {

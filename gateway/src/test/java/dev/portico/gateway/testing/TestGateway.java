@@ -7,6 +7,7 @@ import dev.portico.gateway.plugin.PluginLoadException;
 import dev.portico.gateway.plugin.PolicyCatalog;
 import dev.portico.gateway.server.GatewayServer;
 import dev.portico.spi.PolicyFactory;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -41,6 +42,7 @@ public final class TestGateway implements AutoCloseable {
   private final GatewayServer server;
   private final PolicyCatalog catalog;
   private final Path dir;
+  private Future<Void> drained;
 
   private TestGateway(GatewayServer server, PolicyCatalog catalog, Path dir) {
     this.server = server;
@@ -121,10 +123,26 @@ public final class TestGateway implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * Starts a graceful drain ({@link GatewayServer#drain()}) and returns its completion; calling it
+   * again, or {@link #close()} afterwards, waits for the same drain instead of starting another.
+   */
+  public synchronized Future<Void> drain() {
+    if (drained == null) {
+      drained = server.drain();
+    }
+    return drained;
+  }
+
+  /** {@code https://127.0.0.1:<port><path>}, for a gateway started with {@code server.tls}. */
+  public java.net.URI httpsUri(String path) {
+    return java.net.URI.create("https://127.0.0.1:" + port() + path);
+  }
+
   @Override
   public void close() {
     try {
-      server.drain().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      drain().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("gateway did not stop: " + e, e);
     } finally {

@@ -1,0 +1,199 @@
+package dev.portico.gateway.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Random;
+
+/**
+ * Large bodies for streaming tests, generated on the fly and never held whole: byte {@code i} of
+ * every body is the same function of {@code i}, so a sender and a receiver agree without sharing
+ * anything but the length, and a body's SHA-256 proves it arrived intact and in order.
+ *
+ * @implNote The content repeats a random pattern whose length (1 MiB + 4099) is not a power of two,
+ *     so no chunk boundary a proxy could choose lines up with it: a dropped, duplicated or
+ *     reordered chunk changes the hash.
+ */
+public final class TestBytes {
+
+  public static final long MiB = 1024 * 1024;
+  public static final long GiB = 1024 * MiB;
+
+  private static final byte[] PATTERN = new byte[1024 * 1024 + 4099];
+
+  static {
+    new Random(20240229L).nextBytes(PATTERN);
+  }
+
+  private TestBytes() {}
+
+  /** Fills {@code dst[off, off+len)} with the body's bytes from {@code position} on. */
+  public static void fill(long position, byte[] dst, int off, int len) {
+    int p = (int) (position % PATTERN.length);
+    while (len > 0) {
+      int n = Math.min(len, PATTERN.length - p);
+      System.arraycopy(PATTERN, p, dst, off, n);
+      off += n;
+      len -= n;
+      p = 0;
+    }
+  }
+
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public static String hex(MessageDigest digest) {
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** The SHA-256 of the first {@code length} bytes, computed without holding them. */
+  public static String sha256Of(long length) {
+    MessageDigest md = sha256();
+    byte[] buf = new byte[256 * 1024];
+    for (long pos = 0; pos < length; ) {
+      int n = (int) Math.min(buf.length, length - pos);
+      fill(pos, buf, 0, n);
+      md.update(buf, 0, n);
+      pos += n;
+    }
+    return hex(md);
+  }
+
+  /** Writes {@code length} bytes to {@code out}; returns their SHA-256. */
+  public static String writeTo(OutputStream out, long length) throws IOException {
+    MessageDigest md = sha256();
+    byte[] buf = new byte[256 * 1024];
+    for (long pos = 0; pos < length; ) {
+      int n = (int) Math.min(buf.length, length - pos);
+      fill(pos, buf, 0, n);
+      md.update(buf, 0, n);
+      out.write(buf, 0, n);
+      pos += n;
+    }
+    out.flush();
+    return hex(md);
+  }
+
+  /** Reads exactly {@code length} bytes from {@code in}, hashing them; fails if it ends early. */
+  public static String readFrom(InputStream in, long length) throws IOException {
+    MessageDigest md = sha256();
+    byte[] buf = new byte[256 * 1024];
+    long left = length;
+    while (left > 0) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (n < 0) {
+        throw new AssertionError("the body ended after " + (length - left) + " of " + length + " bytes");
+      }
+      md.update(buf, 0, n);
+      left -= n;
+    }
+    return hex(md);
+  }
+
+  /** Reads {@code in} to its end, hashing; returns {@code [sha256, length]}. */
+  public static Object[] readAll(InputStream in) throws IOException {
+    MessageDigest md = sha256();
+    byte[] buf = new byte[256 * 1024];
+    long total = 0;
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      md.update(buf, 0, n);
+      total += n;
+    }
+    return new Object[] {hex(md), total};
+  }
+
+  /** The body as an {@link InputStream} (for clients that upload from one); {@link #sha256Sent()} when done. */
+  public static Source source(long length) {
+    return new Source(length);
+  }
+
+  /** A generated body read once, hashing what was read. */
+  public static final class Source extends InputStream {
+    private final long length;
+    private final MessageDigest md = sha256();
+    private long position;
+
+    Source(long length) {
+      this.length = length;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (position >= length) {
+        return -1;
+      }
+      int n = (int) Math.min(len, length - position);
+      fill(position, b, off, n);
+      md.update(b, off, n);
+      position += n;
+      return n;
+    }
+
+    /** The SHA-256 of what was read, once it was read to the end. */
+    public String sha256Sent() {
+      if (position != length) {
+        throw new IllegalStateException("read " + position + " of " + length + " bytes");
+      }
+      return hex(md);
+    }
+  }
+
+  /**
+   * Streams {@code length} generated bytes as a Vert.x response body with back-pressure (never more
+   * than the write queue holds), then ends it. The future completes with the SHA-256 of what was
+   * written, or fails if the response is closed first.
+   */
+  public static Future<String> stream(HttpServerResponse response, long length) {
+    Promise<String> done = Promise.promise();
+    MessageDigest md = sha256();
+    long[] sent = {0};
+    Runnable[] step = new Runnable[1];
+    response.closeHandler(v -> done.tryFail("the response was closed after " + sent[0] + " bytes"));
+    step[0] = () -> {
+      while (sent[0] < length && !response.writeQueueFull()) {
+        int n = (int) Math.min(64 * 1024, length - sent[0]);
+        byte[] chunk = new byte[n];
+        fill(sent[0], chunk, 0, n);
+        md.update(chunk);
+        sent[0] += n;
+        response.write(Buffer.buffer(chunk));
+        if (response.closed()) {
+          done.tryFail("the response was closed after " + sent[0] + " bytes");
+          return;
+        }
+      }
+      if (sent[0] == length) {
+        response.end().onComplete(ar -> {
+          if (ar.succeeded()) {
+            done.tryComplete(hex(md));
+          } else {
+            done.tryFail(ar.cause());
+          }
+        });
+      } else {
+        response.drainHandler(v -> step[0].run());
+      }
+    };
+    step[0].run();
+    return done.future();
+  }
+}
