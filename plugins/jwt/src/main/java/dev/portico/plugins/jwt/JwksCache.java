@@ -118,11 +118,6 @@ final class JwksCache {
     fetch();
   }
 
-  /** The current keys, whatever they are: for tokens without a {@code kid} or with a known one. */
-  Keys current() {
-    return keys;
-  }
-
   /**
    * Keys that know {@code kid} if they can be had: the current ones if they do, else the result of
    * a fetch (joining the one under way, or starting one unless one started less than
@@ -164,6 +159,9 @@ final class JwksCache {
     if (inFlight != null) {
       return inFlight;
     }
+    if (closed) {
+      return Future.failedFuture("the policy is closed");
+    }
     Promise<Keys> done = Promise.promise();
     inFlight = done.future();
     download().onComplete(ar -> {
@@ -191,7 +189,7 @@ final class JwksCache {
         done.fail(ar.cause());
       }
     });
-    return inFlight;
+    return done.future();   // not inFlight: a fetch that fails at once has already cleared it
   }
 
   private void scheduleRefresh(long delayMillis) {

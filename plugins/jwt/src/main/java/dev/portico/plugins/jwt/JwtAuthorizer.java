@@ -4,7 +4,9 @@ import dev.portico.spi.Authorizer;
 import dev.portico.spi.Principal;
 import dev.portico.spi.Rejection;
 import dev.portico.spi.RequestContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -103,7 +105,8 @@ final class JwtAuthorizer implements Authorizer {
     if (JwtConfig.HMAC.contains(alg)) {
       return verify(hmac.get(), token);
     }
-    return jwks.keysFor(kid).compose(keys -> {
+    Context caller = Vertx.currentContext();
+    Future<Principal> result = jwks.keysFor(kid).compose(keys -> {
       JWTAuth verifier = keys.verifier();
       if (verifier == null) {
         return keys.loaded()
@@ -112,6 +115,21 @@ final class JwtAuthorizer implements Authorizer {
       }
       return verify(verifier, token);
     });
+    return onContext(caller, result);
+  }
+
+  /**
+   * The result, completed on the request's event loop. A request that waited for a JWKS fetch is
+   * woken on the thread that ran the fetch, which may be another event loop; the gateway and later
+   * policies expect the request's own.
+   */
+  private static <T> Future<T> onContext(Context context, Future<T> result) {
+    if (context == null || result.isComplete()) {
+      return result;
+    }
+    Promise<T> back = Promise.promise();
+    result.onComplete(ar -> context.runOnContext(v -> back.handle(ar)));
+    return back.future();
   }
 
   @Override

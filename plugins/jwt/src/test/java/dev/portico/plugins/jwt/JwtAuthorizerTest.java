@@ -214,10 +214,31 @@ class JwtAuthorizerTest {
     assertEquals(before + 1, jwks.fetches(), "no fetch within jwksMinRefetch");
   }
 
+  /** A gateway whose route runs {@code thread-mark}, then {@code jwt: <config>}, then {@code thread-check}. */
+  private TestGateway probedGateway(int eventLoops, String jwtConfig, ThreadProbe.Mark mark) {
+    TestGateway gw = TestGateway.start("""
+        server:
+          instances: %d
+        apis:
+          - name: t
+            basePath: /t
+            routes:
+              - path: /me
+                integration: { type: mock, status: 200, body: { ok: true } }
+                policies:
+                  - thread-mark: {}
+                  - jwt: %s
+                  - thread-check: {}
+        """.formatted(eventLoops, jwtConfig), mark, new ThreadProbe.Check());
+    open.add(gw);
+    return gw;
+  }
+
   @Test
   void aBurstOfTokensWithAnUnknownKidWaitsOnOneFetch() throws Exception {
     JwksServer jwks = jwks(rsa);
-    TestGateway gw = gateway(jwksConfig(jwks));
+    ThreadProbe.Mark mark = new ThreadProbe.Mark();
+    TestGateway gw = probedGateway(1, jwksConfig(jwks), mark);
     assertEquals(200, get(gw, rsa.sign(good("alice"))).statusCode());
     int before = jwks.fetches();
 
@@ -229,13 +250,42 @@ class JwtAuthorizerTest {
           .header("Authorization", "Bearer " + rotated.sign(good("user-" + i))).build();
       burst.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
     }
-    // The issuer is slow: its answer is released once the fetch has started, while the burst waits.
+    // The issuer is slow: its answer is released once every request of the burst is waiting.
     assertTrue(jwks.awaitFetches(before + 1), "a fetch for the new kid");
+    assertTrue(mark.arrived.tryAcquire(1 + burst.size(), 10, TimeUnit.SECONDS), "the burst reached the gateway");
     jwks.release();
     for (CompletableFuture<HttpResponse<String>> f : burst) {
       assertEquals(200, f.get(10, TimeUnit.SECONDS).statusCode());
     }
     assertEquals(before + 1, jwks.fetches(), "one fetch for the whole burst");
+  }
+
+  @Test
+  void aRequestThatWaitedForAFetchStartedByAnotherEventLoopContinuesOnItsOwn() throws Exception {
+    JwksServer jwks = jwks(rsa);
+    ThreadProbe.Mark mark = new ThreadProbe.Mark();
+    TestGateway gw = probedGateway(2, jwksConfig(jwks), mark);
+    assertEquals(200, get(gw, rsa.sign(good("alice"))).statusCode());
+    int before = jwks.fetches();
+    SigningKey rotated = SigningKey.rsa("rsa-2");
+    jwks.publish(rsa, rotated).holdAnswers();
+    List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      // A client each: one connection each, spread over the gateway's two event loops.
+      HttpRequest request = HttpRequest.newBuilder(gw.uri("/t/me"))
+          .header("Authorization", "Bearer " + rotated.sign(good("user-" + i))).build();
+      burst.add(HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    assertTrue(jwks.awaitFetches(before + 1), "a fetch for the new kid");
+    // Every request of the burst is waiting on that one fetch before the issuer answers.
+    assertTrue(mark.arrived.tryAcquire(1 + burst.size(), 10, TimeUnit.SECONDS), "the burst reached the gateway");
+    jwks.release();
+    for (CompletableFuture<HttpResponse<String>> f : burst) {
+      HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals("true", r.headers().firstValue("X-Same-Thread").orElse(null));
+    }
+    assertEquals(before + 1, jwks.fetches(), "one fetch for the whole burst, from both event loops");
   }
 
   @Test
@@ -288,6 +338,29 @@ class JwtAuthorizerTest {
     assertEquals(403, get(gw, rsa.sign(good("alice").put("tenant", "globex").put("groups", "admin"))).statusCode());
     assertEquals(200, get(gw, rsa.sign(good("alice").put("tenant", "acme")
         .put("groups", new JsonArray().add("dev").add("admin")))).statusCode());
+  }
+
+  @Test
+  void theSecretIsShownAsStarsByTheAdminApi() throws Exception {
+    TestGateway gw = TestGateway.start("""
+        admin:
+          token: admin-token
+        apis:
+          - name: t
+            basePath: /t
+            routes:
+              - path: /me
+                integration: { type: mock, status: 200, body: { ok: true } }
+                policies:
+                  - jwt: { secret: "%s" }
+        """.formatted(SECRET));
+    open.add(gw);
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + gw.adminPort() + "/apis/t"))
+        .header("Authorization", "Bearer admin-token").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().contains("\"secret\":\"***\""), r.body());
+    assertTrue(!r.body().contains(SECRET), r.body());
   }
 
   @Test
