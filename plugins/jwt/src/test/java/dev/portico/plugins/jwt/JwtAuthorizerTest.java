@@ -8,7 +8,13 @@ import dev.portico.gateway.testing.TestGateway;
 import dev.portico.plugins.jwt.TestKeys.SigningKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code jwt} authorizer in a real gateway, against a real JWKS endpoint on loopback: what a
@@ -298,6 +305,35 @@ class JwtAuthorizerTest {
     // A token never seen before (not in the verified-token cache), signed with a known key.
     assertEquals(200, get(gw, rsa.sign(good("bob"))).statusCode());
     assertInvalidToken(get(gw, SigningKey.rsa("rsa-9").sign(good("carol"))), "no key");
+  }
+
+  @Test
+  void anHttpsJwksIsTrustedThroughTheTrustStorePem(@TempDir Path tmp) throws Exception {
+    Path cert = copyResource("tls/localhost.crt", tmp);   // self-signed for localhost and 127.0.0.1
+    Path key = copyResource("tls/localhost.key", tmp);
+    Vertx vertx = Vertx.vertx();
+    open.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    String document = new JsonObject().put("keys", new JsonArray().add(rsa.jwk())).encode();
+    HttpServer issuer = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+            .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())))
+        .requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(document))
+        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String uri = "https://127.0.0.1:" + issuer.actualPort() + "/jwks";
+
+    TestGateway trusting = gateway("{ jwksUri: \"" + uri + "\", trustStore: \"" + cert + "\" }");
+    assertEquals(200, get(trusting, rsa.sign(TestKeys.claims("alice"))).statusCode());
+    // Without the PEM, the JVM's trust store alone refuses the issuer's certificate: no keys at all.
+    TestGateway untrusting = gateway("{ jwksUri: \"" + uri + "\" }");
+    assertEquals(503, get(untrusting, rsa.sign(TestKeys.claims("alice"))).statusCode());
+  }
+
+  private static Path copyResource(String name, Path dir) throws Exception {
+    try (var in = JwtAuthorizerTest.class.getClassLoader().getResourceAsStream(name)) {
+      assertTrue(in != null, name + " is not on the test class path (the gateway's test-jar)");
+      Path file = dir.resolve(Path.of(name).getFileName().toString());
+      Files.copy(in, file);
+      return file;
+    }
   }
 
   @Test
