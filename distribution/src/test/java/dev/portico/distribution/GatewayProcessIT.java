@@ -156,4 +156,33 @@ class GatewayProcessIT {
       backendThreads.shutdownNow();
     }
   }
+
+  @Test
+  void demoJwtRouteAnswers401WithoutATokenAnd200WithOneFromPorticoToken() throws IOException {
+    // The README's tour: the bundled jwt plugin (its own jar in plugins/) guards /demo/me.
+    PorticoProcess gateway = PorticoProcess.start(tmp, "run",
+        "--port", String.valueOf(port),
+        "--admin-port", String.valueOf(adminPort),
+        "--data-dir", tmp.resolve("data").toString());
+    URI me = URI.create("http://127.0.0.1:" + port + "/demo/me");
+    gateway.awaitHttpOk(URI.create("http://127.0.0.1:" + port + "/demo/hello"), START_TIMEOUT);
+
+    HttpResponse<String> anonymous = PorticoProcess.get(me);
+    assertEquals(401, anonymous.statusCode(), anonymous::body);
+
+    PorticoProcess.Completed token = PorticoProcess.run(Files.createDirectories(tmp.resolve("token")),
+        START_TIMEOUT, "token", "--sub", "alice");
+    assertEquals(0, token.exitCode(), token::toString);
+    HttpResponse<String> alice;
+    try {
+      alice = PorticoProcess.http().send(HttpRequest.newBuilder(me)
+              .header("Authorization", "Bearer " + token.stdout().trim()).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    assertEquals(200, alice.statusCode(), alice::body);
+    assertEquals("alice", alice.headers().firstValue("X-User").orElse(null));
+  }
 }

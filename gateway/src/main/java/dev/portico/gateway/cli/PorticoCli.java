@@ -31,7 +31,8 @@ import sun.misc.SignalHandler;
  */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
     description = "Portico API gateway. Without a command, runs the gateway.",
-    subcommands = {PorticoCli.Run.class, PorticoCli.Validate.class, PorticoCli.Plugins.class, PorticoCli.VersionCommand.class})
+    subcommands = {PorticoCli.Run.class, PorticoCli.Validate.class, PorticoCli.Plugins.class, PorticoCli.VersionCommand.class,
+        TokenCommand.class})
 public final class PorticoCli implements Callable<Integer> {
 
   @Mixin

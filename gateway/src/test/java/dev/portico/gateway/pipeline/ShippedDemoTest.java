@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ShippedDemoTest {
 
   /** The bundled plugins the demo configuration names; add one here when the demo starts using it. */
-  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit"};
+  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "jwt"};
 
   private static PolicyCatalog catalog;
   private static GatewayServer server;
@@ -88,6 +88,20 @@ class ShippedDemoTest {
     assertEquals(200, response.statusCode(), response::body);
     assertEquals("alice", response.headers().firstValue("X-Greeted").orElse(null));
     assertEquals("fr", response.headers().firstValue("X-Language").orElse(null));
+  }
+
+  @Test
+  void jwtDemoIs401WithoutATokenAnd200WithTheOnePorticoTokenPrints() {
+    HttpResponse<String> anonymous = send(to("/demo/me"));
+    assertEquals(401, anonymous.statusCode(), anonymous::body);
+
+    java.io.StringWriter printed = new java.io.StringWriter();
+    picocli.CommandLine token = new picocli.CommandLine(new dev.portico.gateway.cli.TokenCommand())
+        .setOut(new java.io.PrintWriter(printed, true));
+    assertEquals(0, token.execute("--sub", "alice", "--secret", dev.portico.gateway.cli.TokenCommand.DEMO_SECRET));
+    HttpResponse<String> alice = send(to("/demo/me").header("Authorization", "Bearer " + printed.toString().trim()));
+    assertEquals(200, alice.statusCode(), alice::body);
+    assertEquals("alice", alice.headers().firstValue("X-User").orElse(null));
   }
 
   @Test

@@ -148,6 +148,12 @@ public final class TestPluginJars {
       return this;
     }
 
+    /** Adds a file to the jar with these bytes, e.g. a class of a library the plugin shades. */
+    public Builder resource(String path, byte[] content) {
+      resources.put(path, content.clone());
+      return this;
+    }
+
     /** Adds a main attribute to the jar's manifest, e.g. {@code Class-Path}. */
     public Builder manifestAttribute(String name, String value) {
       manifest.put(name, value);
@@ -230,7 +236,7 @@ public final class TestPluginJars {
    * The test's class path as javac needs it. Surefire may run tests with a single "manifest-only"
    * jar on {@code java.class.path} whose {@code Class-Path} lists the real entries, as URLs.
    */
-  static List<String> testClassPath() {
+  public static List<String> testClassPath() {
     List<String> out = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (entry.isEmpty()) {

@@ -61,11 +61,63 @@ public final class BundledPlugins {
             jar.resource(name, Files.readString(file, StandardCharsets.UTF_8));
           }
         }
+        for (Path library : shadedLibraries(moduleDir(module))) {
+          embed(jar, library);
+        }
         jar.writeTo(dir);
       }
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The jars, from the test class path, of the libraries the module's pom shades into its jar (the
+   * {@code <include>group:artifact</include>} of its shade plugin's {@code artifactSet}): a plugin
+   * built here carries them as its real jar does. This module needs them as test dependencies.
+   */
+  private static List<Path> shadedLibraries(Path moduleDir) throws IOException {
+    Path pom = moduleDir.resolve("pom.xml");
+    if (!Files.isRegularFile(pom)) {
+      return List.of();
+    }
+    String text = Files.readString(pom, StandardCharsets.UTF_8);
+    List<Path> out = new java.util.ArrayList<>();
+    for (int at = text.indexOf("<include>"); at >= 0; at = text.indexOf("<include>", at + 1)) {
+      String coordinates = text.substring(at + "<include>".length(), text.indexOf("</include>", at)).trim();
+      String artifact = coordinates.substring(coordinates.indexOf(':') + 1);
+      Path found = null;
+      for (String entry : TestPluginJars.testClassPath()) {
+        Path p = Path.of(entry);
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (name.startsWith(artifact + "-") && name.endsWith(".jar")) {
+          found = p;
+        }
+      }
+      if (found == null) {
+        throw new IllegalStateException(moduleDir + " shades " + coordinates
+            + ", which is not on this module's test class path: add it as a test dependency");
+      }
+      out.add(found);
+    }
+    return out;
+  }
+
+  /** Copies a library's classes and resources into the plugin's jar, as the shade plugin does. */
+  private static void embed(TestPluginJars.Builder jar, Path library) throws IOException {
+    try (java.util.jar.JarFile in = new java.util.jar.JarFile(library.toFile())) {
+      for (java.util.jar.JarEntry e : java.util.Collections.list(in.entries())) {
+        String name = e.getName();
+        if (e.isDirectory() || name.equals("META-INF/MANIFEST.MF") || name.equals("META-INF/INDEX.LIST")
+            || name.endsWith("module-info.class") || name.startsWith("META-INF/maven/")
+            || name.matches("META-INF/[^/]+\\.(SF|DSA|RSA)")) {
+          continue;
+        }
+        try (java.io.InputStream bytes = in.getInputStream(e)) {
+          jar.resource(name, bytes.readAllBytes());
+        }
+      }
     }
   }
 
