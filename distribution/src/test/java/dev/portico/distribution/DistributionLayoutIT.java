@@ -34,7 +34,11 @@ class DistributionLayoutIT {
     assertTrue(lib.stream().noneMatch(jar -> jar.startsWith("portico-plugin-") && !jar.startsWith("portico-plugin-api-")),
         () -> "a plugin jar is on the class path, lib/: " + lib);
 
-    assertEquals(Set.of("portico-plugin-headers-" + PorticoProcess.version() + ".jar"), fileNames(dist.resolve("plugins")));
+    String v = PorticoProcess.version();
+    assertEquals(Set.of(
+        "portico-plugin-headers-" + v + ".jar",
+        "portico-plugin-api-key-" + v + ".jar",
+        "portico-plugin-http-authorizer-" + v + ".jar"), fileNames(dist.resolve("plugins")));
   }
 
   @Test
