@@ -29,7 +29,8 @@ final class UsagePlanThrottler implements Throttler {
 
   UsagePlanThrottler(UsagePlan plan, CounterStore counters) {
     this.counters = counters;
-    this.prefix = "usage-plan:" + plan.name() + ":";
+    // the plan's length makes the key unambiguous: plan "a:b" with id "c" is not plan "a" with id "b:c"
+    this.prefix = "usage-plan:" + plan.name().length() + ":" + plan.name() + ":";
     this.throttle = plan.throttle();
     this.quota = plan.quota();
   }
