@@ -20,6 +20,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.TrustOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,6 +55,8 @@ final class HttpAuthorizer implements Authorizer {
 
   private final HttpAuthorizerFactory.Config config;
   private final Vertx vertx;
+  /** Trust for https besides the JVM's, or null. */
+  private final TrustOptions trust;
   private final DecisionCache cache;
   private final String logTarget;
   private final Rejection missingIdentity;
@@ -62,9 +65,10 @@ final class HttpAuthorizer implements Authorizer {
   private volatile HttpClient client;
   private volatile boolean closed;
 
-  HttpAuthorizer(HttpAuthorizerFactory.Config config, Vertx vertx) {
+  HttpAuthorizer(HttpAuthorizerFactory.Config config, Vertx vertx, TrustOptions trust) {
     this.config = config;
     this.vertx = vertx;
+    this.trust = trust;
     this.cache = new DecisionCache(config.cacheTtl().toNanos(), MAX_CACHED_DECISIONS, System::nanoTime);
     URI uri = URI.create(config.uri());
     this.logTarget = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
@@ -299,9 +303,13 @@ final class HttpAuthorizer implements Authorizer {
           if (closed) {
             throw new IllegalStateException("http-authorizer is closed");
           }
-          c = vertx.createHttpClient(new HttpClientOptions()
+          HttpClientOptions options = new HttpClientOptions()
               .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
-              .setKeepAlive(true));
+              .setKeepAlive(true);
+          if (trust != null) {
+            options.setTrustOptions(trust);
+          }
+          c = vertx.createHttpClient(options);
           client = c;
         }
       }

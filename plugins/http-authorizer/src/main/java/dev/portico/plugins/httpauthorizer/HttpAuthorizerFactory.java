@@ -5,6 +5,7 @@ import dev.portico.spi.Policy;
 import dev.portico.spi.PolicyEnvironment;
 import dev.portico.spi.PolicyFactory;
 import dev.portico.spi.PolicyKind;
+import io.vertx.core.net.TrustOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.Set;
  *       identitySource: [Authorization]   # default
  *       cacheTtl: 300s                    # default; 0s turns caching off
  *       timeout: 2s                       # default
+ *       trustStore: certs/authz-ca.pem    # optional: trusted for https, besides the JVM's trust store
  * }</pre>
  *
  * <p>The gateway sends {@code POST uri} with the {@code identitySource} headers copied and a JSON
@@ -48,9 +50,11 @@ public final class HttpAuthorizerFactory implements PolicyFactory<HttpAuthorizer
    * @param uri the authorizer's absolute {@code http} or {@code https} URI
    * @param identitySource the headers that identify the caller, copied to the call and keying the cache
    * @param cacheTtl how long a decision is reused; zero: never
-   * @param timeout the whole call's bound, from sending to the answer's last byte
+   * @param timeout the whole call's bound, from connecting to the answer's last byte
+   * @param trustStore a PEM file of certificates trusted for an https {@code uri} besides the
+   *     JVM's, relative to the configuration file; null for the JVM's alone
    */
-  public record Config(String uri, List<String> identitySource, Duration cacheTtl, Duration timeout) {}
+  public record Config(String uri, List<String> identitySource, Duration cacheTtl, Duration timeout, String trustStore) {}
 
   @Override
   public String name() {
@@ -89,12 +93,18 @@ public final class HttpAuthorizerFactory implements PolicyFactory<HttpAuthorizer
     if (timeout.isZero()) {
       config.problem("timeout", "must be longer than 0");
     }
-    return new Config(uri, List.copyOf(identitySource), cacheTtl, timeout);
+    String trustStore = config.string("trustStore", null);
+    if (trustStore != null && trustStore.isBlank()) {
+      config.problem("trustStore", "must name a PEM file");
+      trustStore = null;
+    }
+    return new Config(uri, List.copyOf(identitySource), cacheTtl, timeout, trustStore);
   }
 
   @Override
   public Policy create(Config config, PolicyEnvironment env) {
-    return new HttpAuthorizer(config, env.vertx());
+    TrustOptions trust = config.trustStore() == null ? null : TrustWithPem.jvmPlus(env.resolve(config.trustStore()));
+    return new HttpAuthorizer(config, env.vertx(), trust);
   }
 
   private static String uriProblem(String text) {

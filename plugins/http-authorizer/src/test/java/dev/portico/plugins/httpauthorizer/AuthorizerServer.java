@@ -4,6 +4,7 @@ import dev.portico.gateway.testing.Backend;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -36,7 +37,16 @@ final class AuthorizerServer implements AutoCloseable {
   private final Set<String> released = ConcurrentHashMap.newKeySet();
 
   AuthorizerServer() {
-    server = Backend.start().handler(this::handle);
+    this(Backend.start());
+  }
+
+  private AuthorizerServer(Backend backend) {
+    server = backend.handler(this::handle);
+  }
+
+  /** The same service over HTTPS, with this PEM certificate and key. */
+  static AuthorizerServer tls(Path cert, Path key) {
+    return new AuthorizerServer(Backend.startTls(cert, key));
   }
 
   String uri() {
