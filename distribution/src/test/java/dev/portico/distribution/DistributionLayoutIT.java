@@ -34,11 +34,24 @@ class DistributionLayoutIT {
     assertTrue(lib.stream().noneMatch(jar -> jar.startsWith("portico-plugin-") && !jar.startsWith("portico-plugin-api-")),
         () -> "a plugin jar is on the class path, lib/: " + lib);
 
-    String v = PorticoProcess.version();
-    assertEquals(Set.of(
-        "portico-plugin-headers-" + v + ".jar",
-        "portico-plugin-api-key-" + v + ".jar",
-        "portico-plugin-http-authorizer-" + v + ".jar"), fileNames(dist.resolve("plugins")));
+    // every module of plugins/ ships, and nothing else: a module missing from this pom's
+    // dependencies would otherwise be built and tested but never bundled
+    Set<String> expected = new TreeSet<>();
+    for (String module : bundledPluginModules()) {
+      expected.add("portico-plugin-" + module + "-" + PorticoProcess.version() + ".jar");
+    }
+    assertEquals(expected, fileNames(dist.resolve("plugins")));
+  }
+
+  /** The {@code <module>}s of {@code plugins/pom.xml}. */
+  private static List<String> bundledPluginModules() throws IOException {
+    String pom = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("plugins/pom.xml"));
+    List<String> modules = new java.util.ArrayList<>();
+    for (int at = pom.indexOf("<module>"); at >= 0; at = pom.indexOf("<module>", at + 1)) {
+      modules.add(pom.substring(at + "<module>".length(), pom.indexOf("</module>", at)).trim());
+    }
+    assertFalse(modules.isEmpty(), "no <module> in plugins/pom.xml");
+    return modules;
   }
 
   @Test

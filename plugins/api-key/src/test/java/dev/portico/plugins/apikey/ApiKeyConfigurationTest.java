@@ -8,13 +8,8 @@ import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.LoadResult;
 import dev.portico.gateway.plugin.PolicyCatalog;
 import dev.portico.gateway.testing.BundledPlugins;
-import dev.portico.gateway.testing.TestGateway;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code api-key}'s configuration: what is refused, the documentation's examples are valid, the demo route works. */
+/** {@code api-key}'s configuration: what is refused, and the documentation's examples are valid (the demo route: ShippedDemoTest). */
 class ApiKeyConfigurationTest {
-
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A file of this project, found from the working directory (the module's folder under Maven). */
   static Path projectFile(String relative) {
@@ -73,7 +65,7 @@ class ApiKeyConfigurationTest {
 
   @Test
   void theExamplesOfTheApiKeySectionAreValid() throws Exception {
-    List<String> blocks = yamlBlocks("The api-key policy");
+    List<String> blocks = yamlBlocks("14c. The api-key policy");
     assertFalse(blocks.isEmpty());
     try (PolicyCatalog catalog = PolicyCatalog.load(BundledPlugins.dir("headers"), getClass().getClassLoader())) {
       ConfigLoader loader = new ConfigLoader(catalog.factories(), Map.of("PARTNER_A_KEY", "a-key-value"));
@@ -81,22 +73,6 @@ class ApiKeyConfigurationTest {
         LoadResult result = loader.parse(yaml, Files.createTempDirectory("portico-docs"));
         assertEquals(List.of(), result.problems(), yaml);
       }
-    }
-  }
-
-  @Test
-  void theDemoConfigurationsKeyedRouteAnswers401ThenWithTheDemoKey200() throws Exception {
-    String yaml = Files.readString(projectFile("conf/portico.yaml"));
-    try (TestGateway gw = TestGateway.start(yaml, BundledPlugins.dir("headers"))) {
-      HttpResponse<String> without = HTTP.send(HttpRequest.newBuilder(gw.uri("/demo/keyed")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(401, without.statusCode(), without::body);
-
-      HttpResponse<String> with = HTTP.send(HttpRequest.newBuilder(gw.uri("/demo/keyed"))
-          .header("X-API-Key", "demo-key").build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, with.statusCode(), with::body);
-      assertEquals("demo-user", with.headers().firstValue("X-Key-Id").orElse(null));
-      assertEquals("5", with.headers().firstValue("RateLimit-Limit").orElse(null));
     }
   }
 }

@@ -38,7 +38,7 @@ class HttpAuthorizerDocsTest {
   @Test
   void theExamplesOfTheSectionAreValid() throws Exception {
     String doc = Files.readString(projectFile("docs/CONFIGURATION.md"));
-    int start = doc.indexOf("\n## The http-authorizer policy\n");
+    int start = doc.indexOf("\n## 14d. The http-authorizer policy\n");
     assertTrue(start >= 0, "no http-authorizer section");
     int end = doc.indexOf("\n## ", start + 1);
     Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(doc.substring(start, end));

@@ -1,0 +1,119 @@
+package dev.portico.gateway.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.portico.gateway.config.ConfigLoader;
+import dev.portico.gateway.config.LoadResult;
+import dev.portico.gateway.plugin.PolicyCatalog;
+import dev.portico.gateway.server.GatewayServer;
+import dev.portico.gateway.testing.BundledPlugins;
+import dev.portico.gateway.testing.TestGateway;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped {@code conf/portico.yaml}, as {@code bin/portico} runs it (with {@code PORTICO_PORT}
+ * set), with the bundled plugins it uses: its demo routes answer with no external service.
+ */
+class ShippedDemoTest {
+
+  /** The bundled plugins the demo configuration names; add one here when the demo starts using it. */
+  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "api-key"};
+
+  private static PolicyCatalog catalog;
+  private static GatewayServer server;
+  private static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path conf = shippedConf();
+    port = TestGateway.freePort();
+    catalog = PolicyCatalog.load(BundledPlugins.dir(PLUGINS), ShippedDemoTest.class.getClassLoader());
+    LoadResult result = new ConfigLoader(catalog.factories(), Map.of("PORTICO_PORT", String.valueOf(port)))
+        .parse(Files.readString(conf), conf.getParent().getParent());
+    assertEquals(java.util.List.of(), result.problems(), "conf/portico.yaml is refused");
+    Path data = Files.createTempDirectory("portico-demo");
+    server = GatewayServer.start(result.config(), catalog.factories(), catalog.policies(),
+            new GatewayServer.Options(port, TestGateway.freePort(), data))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.drain().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    if (catalog != null) {
+      catalog.close();
+    }
+  }
+
+  private static Path shippedConf() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("conf/portico.yaml")) && Files.isDirectory(d.resolve("plugins"))) {
+        return d.resolve("conf/portico.yaml");
+      }
+    }
+    throw new IllegalStateException("conf/portico.yaml not found above " + Path.of("").toAbsolutePath());
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) {
+    return Wire.send(request.timeout(java.time.Duration.ofSeconds(10)).build());
+  }
+
+  private static HttpRequest.Builder to(String path) {
+    return HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path));
+  }
+
+  @Test
+  void helloAnswersFromTheMockIntegration() {
+    HttpResponse<String> response = send(to("/demo/hello"));
+
+    assertEquals(200, response.statusCode(), response::body);
+    assertEquals("true", response.headers().firstValue("X-Portico-Demo").orElse(null));
+  }
+
+  @Test
+  void rewriteDemoCallsTheGreetRouteWithTheNewPathAndQuery() {
+    HttpResponse<String> response = send(to("/demo/v1/hello-to/alice?language=fr"));
+
+    assertEquals(200, response.statusCode(), response::body);
+    assertEquals("alice", response.headers().firstValue("X-Greeted").orElse(null));
+    assertEquals("fr", response.headers().firstValue("X-Language").orElse(null));
+  }
+
+  @Test
+  void corsDemoAnswersThePreflightAndAllowsTheOrigin() {
+    HttpResponse<String> preflight = send(to("/demo/cors")
+        .header("Origin", "http://localhost:3000")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(204, preflight.statusCode(), preflight::body);
+    assertEquals("http://localhost:3000", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    assertEquals("GET, POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+
+    HttpResponse<String> get = send(to("/demo/cors").header("Origin", "http://localhost:3000"));
+    assertEquals(200, get.statusCode(), get::body);
+    assertEquals("http://localhost:3000", get.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+  }
+
+  @Test
+  void keyedDemoAnswers401WithoutAKeyThen200WithTheDemoKeyAndItsPlansHeaders() {
+    HttpResponse<String> without = send(to("/demo/keyed"));
+    assertEquals(401, without.statusCode(), without::body);
+    assertEquals("ApiKey header=\"X-API-Key\"", without.headers().firstValue("WWW-Authenticate").orElse(null));
+
+    HttpResponse<String> with = send(to("/demo/keyed").header("X-API-Key", "demo-key"));
+    assertEquals(200, with.statusCode(), with::body);
+    assertEquals("demo-user", with.headers().firstValue("X-Key-Id").orElse(null));
+    assertEquals("5", with.headers().firstValue("RateLimit-Limit").orElse(null));
+  }
+}
