@@ -1,9 +1,13 @@
 package dev.portico.plugins.httpauthorizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.BundledPlugins;
 import dev.portico.gateway.testing.GatewayErrors;
@@ -25,7 +29,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -34,6 +40,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code http-authorizer} through a real gateway, a real authorizer service and a real backend
@@ -391,5 +398,30 @@ class HttpAuthorizerPolicyTest {
       assertEquals("ned", header(r, "X-User"));
     }
     assertEquals(1, authz.calls("gate-ned"));
+  }
+
+  @Test
+  void identityValuesNeverAppearInTheLogsWhenTheAuthorizerFails() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Queue<String> lines = new ConcurrentLinkedQueue<>();
+    AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()));
+      }
+    };
+    appender.setContext(root.getLoggerContext());
+    appender.start();
+    root.addAppender(appender);
+    try {
+      GatewayErrors.assertGatewayError(503, get("/s/dead", "allow-secret-token-1"));
+      GatewayErrors.assertGatewayError(503, get("/s/short", "broken-secret-token-2")); // its policy has not warned before
+    } finally {
+      root.detachAppender(appender);
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.contains("http-authorizer")), () -> "no warning logged: " + lines);
+    for (String line : lines) {
+      assertFalse(line.contains("secret-token"), "an identity value was logged: " + line);
+    }
   }
 }
