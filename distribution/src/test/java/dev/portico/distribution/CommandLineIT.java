@@ -62,6 +62,53 @@ class CommandLineIT {
   }
 
   @Test
+  void validateNamesABadThrottlerValueByItsPath() throws IOException {
+    Path config = Files.writeString(tmp.resolve("throttled.yaml"), """
+        apis:
+          - name: demo
+            routes:
+              - path: /a
+                integration: { type: mock }
+              - path: /b
+                integration: { type: mock }
+              - path: /c
+                integration: { type: mock }
+                policies:
+                  - rate-limit: { rate: 0, burst: 10 }
+                  - quota: { limit: 100, period: FORTNIGHT }
+        """);
+
+    PorticoProcess.Completed validate = PorticoProcess.run(tmp, TIMEOUT, "validate", "--config", config.toString());
+
+    assertEquals(1, validate.exitCode(), validate::toString);
+    assertTrue(validate.lines().stream().map(String::strip)
+            .anyMatch(line -> line.equals("apis[0].routes[2].policies[0].rate-limit.rate: must be a positive number")),
+        validate::toString);
+    assertTrue(validate.lines().stream().map(String::strip)
+            .anyMatch(line -> line.startsWith("apis[0].routes[2].policies[1].quota.period: ")),
+        validate::toString);
+  }
+
+  @Test
+  void runRefusesACounterStoreThisVersionDoesNotHave() throws IOException {
+    Path config = Files.writeString(tmp.resolve("hazelcast.yaml"), """
+        counters: { store: hazelcast }
+        apis:
+          - name: demo
+            routes:
+              - path: /a
+                integration: { type: mock }
+        """);
+
+    PorticoProcess.Completed run = PorticoProcess.run(tmp, TIMEOUT, "run", "--config", config.toString(),
+        "--port", String.valueOf(PorticoProcess.freePort()), "--admin-port", String.valueOf(PorticoProcess.freePort()),
+        "--data-dir", tmp.resolve("data").toString());
+
+    assertEquals(1, run.exitCode(), run::toString);
+    assertTrue(run.stderr().contains("counters.store: 'hazelcast' is not available"), run::toString);
+  }
+
+  @Test
   void validateWithAnUnknownOptionExits2() {
     PorticoProcess.Completed validate = PorticoProcess.run(tmp, TIMEOUT, "validate", "--no-such-option");
 

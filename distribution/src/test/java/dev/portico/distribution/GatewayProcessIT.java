@@ -60,6 +60,30 @@ class GatewayProcessIT {
   }
 
   @Test
+  void defaultConfigurationThrottlesTheDemoLimitedRouteWithTheBundledRateLimit() throws IOException {
+    // rate-limit is loaded from plugins/, as a third-party plugin would be
+    PorticoProcess gateway = PorticoProcess.start(tmp, "run",
+        "--port", String.valueOf(port),
+        "--admin-port", String.valueOf(adminPort),
+        "--data-dir", tmp.resolve("data").toString());
+    gateway.awaitHttpOk(URI.create("http://127.0.0.1:" + port + "/demo/hello"), START_TIMEOUT);
+    URI limited = URI.create("http://127.0.0.1:" + port + "/demo/limited");
+
+    // a burst of 5, then 1 a second: a token may come back while the burst is sent, hence no exact count
+    int admitted = 0;
+    HttpResponse<String> response = PorticoProcess.get(limited);
+    while (response.statusCode() == 200 && admitted < 20) {
+      admitted++;
+      assertEquals("5", response.headers().firstValue("RateLimit-Limit").orElse(null), response.headers()::toString);
+      response = PorticoProcess.get(limited);
+    }
+    assertTrue(admitted >= 5, "only " + admitted + " requests admitted");
+    assertEquals(429, response.statusCode(), response::body);
+    assertEquals("1", response.headers().firstValue("Retry-After").orElse(null), response.headers()::toString);
+    assertEquals("0", response.headers().firstValue("RateLimit-Remaining").orElse(null));
+  }
+
+  @Test
   void sigtermDrainsAndExitsZero() throws Exception {
     // A backend that holds the request until the test lets it answer, so the request is
     // still in flight when the gateway receives SIGTERM.

@@ -34,6 +34,22 @@ public interface RequestContext {
   /** The matched route's path template, as written in the configuration, e.g. {@code /pets/{id}}. */
   String routePath();
 
+  /**
+   * Identifies the matched route within the gateway: its API, stage, methods and path template,
+   * e.g. {@code petstore $default GET,HEAD /pets/{id}}. Two routes never share an id, even when
+   * they differ only by their methods, and a route keeps its id across deployments as long as those
+   * stay the same. Use it to scope per-route state, such as counter keys:
+   *
+   * <pre>{@code
+   * counters.takeToken("my-limit " + ctx.routeId(), 10, 20);   // one bucket per route
+   * }</pre>
+   *
+   * <p>The default, for contexts that know no methods, is API, stage and path template.
+   */
+  default String routeId() {
+    return apiName() + ' ' + stage() + ' ' + routePath();
+  }
+
   /** The method the client sent. */
   String method();
 

@@ -205,8 +205,13 @@ public final class ConfigLoader {
       redis.finish();
     }
     boolean deny = counters.oneOf("onStoreFailure", "allow", "allow", "deny").equals("deny");
+    java.time.Duration timeout = counters.duration("timeout", CounterSettings.DEFAULT_TIMEOUT);
+    if (timeout.isZero() || timeout.isNegative()) {
+      counters.problem("timeout", "must be more than 0");
+      timeout = CounterSettings.DEFAULT_TIMEOUT;
+    }
     counters.finish();
-    return new CounterSettings(store, endpoint, deny);
+    return new CounterSettings(store, endpoint, deny, timeout);
   }
 
   private static PluginSettings plugins(ConfigReader plugins) {

@@ -1,12 +1,10 @@
 package dev.portico.gateway.counters;
 
 import dev.portico.spi.QuotaPeriod;
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.time.temporal.TemporalAdjusters;
 
 /** The calendar window (UTC) an instant falls in: quotas count per minute, hour, day, ISO week or month. */
 public final class CalendarWindows {
@@ -16,32 +14,38 @@ public final class CalendarWindows {
   /** A window: from {@code startMillis} (inclusive) to {@code endMillis} (exclusive). */
   public record Span(long startMillis, long endMillis) {}
 
+  private static final long MINUTE = 60_000L;
+  private static final long HOUR = 60 * MINUTE;
+  private static final long DAY = 24 * HOUR;
+  private static final long WEEK = 7 * DAY;
+  /** 1970-01-01 was a Thursday: ISO weeks (from Monday) start 3 days before the epoch's multiples of 7 days. */
+  private static final long MONDAY_OFFSET = 3 * DAY;
+
   public static Span of(QuotaPeriod period, long nowMillis) {
-    ZonedDateTime now = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC);
-    ZonedDateTime start;
-    ZonedDateTime end;
+    // fixed-length windows by arithmetic: this runs on every quota decision
     switch (period) {
-      case MINUTE -> {
-        start = now.truncatedTo(ChronoUnit.MINUTES);
-        end = start.plusMinutes(1);
-      }
-      case HOUR -> {
-        start = now.truncatedTo(ChronoUnit.HOURS);
-        end = start.plusHours(1);
-      }
-      case DAY -> {
-        start = now.truncatedTo(ChronoUnit.DAYS);
-        end = start.plusDays(1);
-      }
-      case WEEK -> {
-        start = now.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-        end = start.plusWeeks(1);
-      }
-      default -> {
-        start = now.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-        end = start.plusMonths(1);
-      }
+      case MINUTE:
+        return fixed(nowMillis, MINUTE, 0);
+      case HOUR:
+        return fixed(nowMillis, HOUR, 0);
+      case DAY:
+        return fixed(nowMillis, DAY, 0);
+      case WEEK:
+        return fixed(nowMillis, WEEK, MONDAY_OFFSET);
+      default:
+        return month(nowMillis);
     }
-    return new Span(start.toInstant().toEpochMilli(), end.toInstant().toEpochMilli());
+  }
+
+  private static Span fixed(long nowMillis, long length, long offset) {
+    long start = Math.floorDiv(nowMillis + offset, length) * length - offset;
+    return new Span(start, start + length);
+  }
+
+  /** Months differ in length: they need the calendar. (Java's UTC has no leap seconds, so days do not.) */
+  private static Span month(long nowMillis) {
+    ZonedDateTime start = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC)
+        .truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+    return new Span(start.toInstant().toEpochMilli(), start.plusMonths(1).toInstant().toEpochMilli());
   }
 }

@@ -2,6 +2,8 @@ package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.proxy.Integration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A route of one stage, ready to serve: its policies sorted by kind (API-level before route-level,
@@ -14,6 +16,8 @@ public final class CompiledRoute {
   final String stage;
   final String routePath;
   final String configPath;
+  /** {@link dev.portico.spi.RequestContext#routeId()}: API, stage, methods (sorted, {@code *} for any) and path. */
+  final String id;
   final Map<String, String> stageVariables;
   final PolicyHandle[] authorizers;
   final PolicyHandle[] throttlers;
@@ -22,13 +26,15 @@ public final class CompiledRoute {
   /** No policy at all: the pipeline goes straight to the integration. */
   final boolean plain;
 
-  public CompiledRoute(String api, String stage, String routePath, String configPath,
+  public CompiledRoute(String api, String stage, String routePath, Set<String> methods, String configPath,
       Map<String, String> stageVariables, PolicyHandle[] authorizers, PolicyHandle[] throttlers,
       PolicyHandle[] transformers, Integration integration) {
     this.api = api;
     this.stage = stage;
     this.routePath = routePath;
     this.configPath = configPath;
+    this.id = api + ' ' + stage + ' ' + (methods.isEmpty() ? "*" : String.join(",", new TreeSet<>(methods))) + ' '
+        + routePath;
     this.stageVariables = Map.copyOf(stageVariables);
     this.authorizers = authorizers.clone();
     this.throttlers = throttlers.clone();

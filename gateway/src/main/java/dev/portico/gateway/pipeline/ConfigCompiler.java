@@ -74,7 +74,8 @@ public final class ConfigCompiler {
             }
           }
           Integration integration = integration(route.integration(), stage, maxBody, config.baseDir(), trust);
-          CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), route.path(), route.configPath(),
+          CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), route.path(), route.methods(),
+              route.configPath(),
               stage.variables(), authorizers.toArray(new PolicyHandle[0]), throttlers.toArray(new PolicyHandle[0]),
               transformers.toArray(new PolicyHandle[0]), integration);
           table.add(PathTemplate.parse(route.path()).under(prefix), route.methods(), compiled);

@@ -134,6 +134,11 @@ public final class Exchange implements RequestContext {
   }
 
   @Override
+  public String routeId() {
+    return route.id;
+  }
+
+  @Override
   public String method() {
     return request.method().name();
   }

@@ -228,7 +228,7 @@ public final class Pipeline {
       if (!d.allowed()) {
         refundAll(admitted);
         ex.rateLimitHeaders = d;
-        long retry = ceilSeconds(d.resetAfter().toMillis());
+        long retry = ceilSeconds(d.resetAfter());
         return Future.failedFuture(Rejection.of(429, "Too Many Requests").header("Retry-After", String.valueOf(retry)));
       }
       admitted.add(d);
@@ -635,7 +635,15 @@ public final class Pipeline {
     }
   }
 
-  static long ceilSeconds(long millis) {
-    return Math.max(0, (millis + 999) / 1000);
+  /**
+   * Whole seconds, rounded up from the nanosecond: a delay of 1.0004 s is announced as 2, never as
+   * 1 (which {@code toMillis()} would truncate it to), so a client that waits what it is told is
+   * admitted.
+   */
+  static long ceilSeconds(java.time.Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      return 0;
+    }
+    return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
   }
 }

@@ -14,6 +14,6 @@ final class RateLimitHeaders {
   static void write(MultiMap headers, ThrottleDecision d) {
     headers.set("RateLimit-Limit", String.valueOf(d.limit()));
     headers.set("RateLimit-Remaining", String.valueOf(d.remaining()));
-    headers.set("RateLimit-Reset", String.valueOf(Pipeline.ceilSeconds(d.resetAfter().toMillis())));
+    headers.set("RateLimit-Reset", String.valueOf(Pipeline.ceilSeconds(d.resetAfter())));
   }
 }

@@ -6,6 +6,8 @@ import dev.portico.gateway.config.ApiDefinition;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.ServerSettings;
 import dev.portico.gateway.counters.LocalCounterStore;
+import dev.portico.gateway.counters.RedisCounterStore;
+import dev.portico.spi.CounterStore;
 import dev.portico.gateway.pipeline.ActiveConfig;
 import dev.portico.gateway.pipeline.ConfigCompiler;
 import dev.portico.gateway.plugin.LoadedPolicy;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+  /** How often counters that carry no information any more (full buckets, past windows) are dropped. */
+  private static final long EVICTION_INTERVAL_MILLIS = 30_000;
 
   /**
    * How to start, beyond the configuration.
@@ -56,13 +60,22 @@ public final class GatewayServer {
   private final AtomicReference<ActiveConfig> active = new AtomicReference<>();
   private final List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
   private final AtomicBoolean ready = new AtomicBoolean();
-  private final LocalCounterStore counters = new LocalCounterStore();
+  private final CounterStore counters;
+  /** The same store when it is local (it needs sweeping), else null. */
+  private final LocalCounterStore localCounters;
   private AdminServer admin;
   private int port;
 
   private GatewayServer(Vertx vertx, GatewayConfig config, Map<String, PolicyFactory<?>> factories) {
     this.vertx = vertx;
     this.config = config;
+    if ("redis".equals(config.counters().store())) {
+      this.localCounters = null;
+      this.counters = new RedisCounterStore(vertx, config.counters().redisEndpoint(), config.counters().timeout());
+    } else {
+      this.localCounters = new LocalCounterStore();
+      this.counters = localCounters;
+    }
     GatewayEnvironment env = new GatewayEnvironment(vertx, counters, config.baseDir(), config.usagePlans());
     this.instances = new PolicyInstances(factories, env);
   }
@@ -70,6 +83,12 @@ public final class GatewayServer {
   /** Starts a gateway; the future fails (and everything started is stopped) if any part cannot start. */
   public static Future<GatewayServer> start(GatewayConfig config, Map<String, PolicyFactory<?>> factories,
       List<LoadedPolicy> plugins, Options options) {
+    String store = config.counters().store();
+    if ("hazelcast".equals(store)) {
+      // counting locally instead would silently give each node its own quota: refuse instead
+      return Future.failedFuture(new IllegalStateException("counters.store: '" + store
+          + "' is not available in this version yet; use 'local' (in-memory counters, per node)"));
+    }
     ServerSettings s = config.server();
     int loops = s.instances() > 0 ? s.instances() : Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1)));
@@ -105,7 +124,14 @@ public final class GatewayServer {
       return Future.failedFuture(e);
     }
     active.set(compiled.active());
-    vertx.setPeriodic(30_000, id -> counters.evictIdle());
+    // on a worker, one sweep at a time: with many idle keys a sweep takes longer than an event loop
+    // may be held
+    if (localCounters != null) {
+      vertx.setPeriodic(EVICTION_INTERVAL_MILLIS, id -> vertx.executeBlocking(() -> {
+        localCounters.evictIdle();
+        return null;
+      }));
+    }
 
     ServerSettings s = config.server();
     HttpServerOptions http = new HttpServerOptions()
@@ -196,6 +222,9 @@ public final class GatewayServer {
         .transform(ar -> admin.close())
         .transform(ar -> {
           instances.closeAll();
+          if (counters instanceof RedisCounterStore redis) {
+            redis.close();
+          }
           return vertx.close();
         });
   }

@@ -86,7 +86,7 @@ class ConfigLoaderExampleTest {
     assertTrue(server.accessLog());
 
     assertEquals(new AdminSettings(9876, "127.0.0.1", ""), config.admin());
-    assertEquals(new CounterSettings("local", "redis://127.0.0.1:6379", false), config.counters());
+    assertEquals(new CounterSettings("local", "redis://127.0.0.1:6379", false, CounterSettings.DEFAULT_TIMEOUT), config.counters());
     assertEquals(Path.of("plugins"), config.plugins().dir());
 
     assertEquals(1, config.apis().size());

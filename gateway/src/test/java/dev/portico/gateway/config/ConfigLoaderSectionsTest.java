@@ -39,7 +39,7 @@ class ConfigLoaderSectionsTest {
       assertEquals(new ServerSettings(8080, "0.0.0.0", 0, 8 * 1024, 10 * 1024 * 1024, Duration.ofSeconds(10), List.of(), null, true),
           config.server());
       assertEquals(new AdminSettings(9876, "127.0.0.1", ""), config.admin());
-      assertEquals(new CounterSettings(null, "redis://127.0.0.1:6379", false), config.counters());
+      assertEquals(new CounterSettings(null, "redis://127.0.0.1:6379", false, CounterSettings.DEFAULT_TIMEOUT), config.counters());
       assertEquals(new PluginSettings(Path.of("plugins")), config.plugins());
       assertEquals(List.of(), config.apis());
       assertEquals(List.of(), config.usagePlans());
@@ -191,7 +191,7 @@ class ConfigLoaderSectionsTest {
     CounterSettings counters = parse("counters: { store: redis, redis: { endpoint: \"rediss://cache:6380\" }, onStoreFailure: deny }\n")
         .config().counters();
 
-    assertEquals(new CounterSettings("redis", "rediss://cache:6380", true), counters);
+    assertEquals(new CounterSettings("redis", "rediss://cache:6380", true, CounterSettings.DEFAULT_TIMEOUT), counters);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.portico.gateway.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.LoadResult;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ShippedDemoTest {
 
   /** The bundled plugins the demo configuration names; add one here when the demo starts using it. */
-  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "api-key"};
+  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "api-key"};
 
   private static PolicyCatalog catalog;
   private static GatewayServer server;
@@ -103,6 +104,23 @@ class ShippedDemoTest {
     HttpResponse<String> get = send(to("/demo/cors").header("Origin", "http://localhost:3000"));
     assertEquals(200, get.statusCode(), get::body);
     assertEquals("http://localhost:3000", get.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+  }
+
+  @Test
+  void limitedDemoAdmitsABurstOfFiveThenAnswers429WithRetryAfter() {
+    // 5 at once, then 1 a second: a token may come back while the burst is sent, hence no exact count
+    int admitted = 0;
+    HttpResponse<String> response = send(to("/demo/limited"));
+    while (response.statusCode() == 200 && admitted < 20) {
+      admitted++;
+      response = send(to("/demo/limited"));
+    }
+    int burst = admitted;
+    assertTrue(burst >= 5, () -> "only " + burst + " admitted");
+    assertEquals(429, response.statusCode(), response::body);
+    assertEquals("1", response.headers().firstValue("Retry-After").orElse(null));
+    assertEquals("5", response.headers().firstValue("RateLimit-Limit").orElse(null));
+    assertEquals("0", response.headers().firstValue("RateLimit-Remaining").orElse(null));
   }
 
   @Test
