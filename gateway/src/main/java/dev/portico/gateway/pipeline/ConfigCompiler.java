@@ -6,6 +6,7 @@ import dev.portico.gateway.config.IntegrationDefinition;
 import dev.portico.gateway.config.PolicyRef;
 import dev.portico.gateway.config.RouteDefinition;
 import dev.portico.gateway.config.StageDefinition;
+import dev.portico.gateway.config.UsagePlan;
 import dev.portico.gateway.plugin.PolicyInstances;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.HttpIntegration;
@@ -16,6 +17,7 @@ import dev.portico.gateway.proxy.UriTemplate;
 import dev.portico.gateway.routing.PathTemplate;
 import dev.portico.gateway.routing.RouteTable;
 import dev.portico.spi.Authorizer;
+import dev.portico.spi.CounterStore;
 import dev.portico.spi.Throttler;
 import io.vertx.core.net.TrustOptions;
 import java.net.URI;
@@ -30,14 +32,17 @@ import java.util.Set;
 /**
  * Turns a validated {@link GatewayConfig} into the {@link ActiveConfig} requests are served from:
  * one {@link CompiledRoute} per route and stage, its policies instantiated (or reused) and sorted
- * by kind, its integration URI resolved for the stage.
+ * by kind, its integration URI resolved for the stage; and one {@link UsagePlanThrottler} per usage
+ * plan that limits something, counting on the gateway's counter store.
  */
 public final class ConfigCompiler {
 
   private final PolicyInstances instances;
+  private final CounterStore counters;
 
-  public ConfigCompiler(PolicyInstances instances) {
+  public ConfigCompiler(PolicyInstances instances, CounterStore counters) {
     this.instances = instances;
+    this.counters = counters;
   }
 
   /** The compiled configuration and the keys of the policy instances it uses. */
@@ -78,8 +83,18 @@ public final class ConfigCompiler {
       }
     }
     ActiveConfig active = new ActiveConfig(table.build(), new ClientAddress(config.server().trustedProxies()),
-        maxBody, config.counters().denyOnStoreFailure(), config.server().accessLog(), Map.of());
+        maxBody, config.counters().denyOnStoreFailure(), config.server().accessLog(), planThrottlers(config));
     return new Compiled(active, keys);
+  }
+
+  private Map<String, Throttler> planThrottlers(GatewayConfig config) {
+    Map<String, Throttler> plans = new HashMap<>();
+    for (UsagePlan plan : config.usagePlans()) {
+      if (UsagePlanThrottler.limits(plan)) {
+        plans.put(plan.name(), new UsagePlanThrottler(plan, counters));
+      }
+    }
+    return Map.copyOf(plans);
   }
 
   private static Integration integration(IntegrationDefinition def, StageDefinition stage, long maxBody,

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** What the gateway hands every policy it creates. */
@@ -15,17 +17,26 @@ final class GatewayEnvironment implements PolicyEnvironment {
   private final Vertx vertx;
   private final CounterStore counters;
   private final Path baseDir;
-  private volatile List<UsagePlan> plans;
+  private volatile List<KnownKey> keys;
+
+  /** A key as it is looked up: by the SHA-256 digest of its value, so every comparison takes the same time. */
+  private record KnownKey(byte[] digest, UsagePlanKey key) {}
 
   GatewayEnvironment(Vertx vertx, CounterStore counters, Path baseDir, List<UsagePlan> plans) {
     this.vertx = vertx;
     this.counters = counters;
     this.baseDir = baseDir;
-    this.plans = List.copyOf(plans);
+    plans(plans);
   }
 
   void plans(List<UsagePlan> plans) {
-    this.plans = List.copyOf(plans);
+    List<KnownKey> known = new ArrayList<>();
+    for (UsagePlan plan : plans) {
+      for (UsagePlan.Key key : plan.keys()) {
+        known.add(new KnownKey(sha256(key.value()), new UsagePlanKey(key.id(), plan.name())));
+      }
+    }
+    this.keys = List.copyOf(known);
   }
 
   @Override
@@ -48,16 +59,23 @@ final class GatewayEnvironment implements PolicyEnvironment {
     if (keyValue == null) {
       return null;
     }
-    byte[] given = keyValue.getBytes(StandardCharsets.UTF_8);
+    // Digests have one length whatever the value's, so MessageDigest.isEqual never stops early on a
+    // length difference; and every key is compared, so the time taken says nothing about which matched.
+    byte[] given = sha256(keyValue);
     UsagePlanKey found = null;
-    // every key is compared, in constant time each, so the time taken says nothing about which matched
-    for (UsagePlan plan : plans) {
-      for (UsagePlan.Key key : plan.keys()) {
-        if (MessageDigest.isEqual(given, key.value().getBytes(StandardCharsets.UTF_8)) && found == null) {
-          found = new UsagePlanKey(key.id(), plan.name());
-        }
+    for (KnownKey known : keys) {
+      if (MessageDigest.isEqual(given, known.digest()) && found == null) {
+        found = known.key();
       }
     }
     return found;
+  }
+
+  private static byte[] sha256(String value) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 }

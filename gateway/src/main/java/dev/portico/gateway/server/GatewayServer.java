@@ -118,7 +118,7 @@ public final class GatewayServer {
     }
     ConfigCompiler.Compiled compiled;
     try {
-      compiled = new ConfigCompiler(instances).compile(config);
+      compiled = new ConfigCompiler(instances, counters).compile(config);
     } catch (RuntimeException e) {
       instances.closeAll();
       return Future.failedFuture(e);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ShippedDemoTest {
 
   /** The bundled plugins the demo configuration names; add one here when the demo starts using it. */
-  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "jwt"};
+  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "jwt", "api-key"};
 
   private static PolicyCatalog catalog;
   private static GatewayServer server;
@@ -135,5 +135,17 @@ class ShippedDemoTest {
     assertEquals("1", response.headers().firstValue("Retry-After").orElse(null));
     assertEquals("5", response.headers().firstValue("RateLimit-Limit").orElse(null));
     assertEquals("0", response.headers().firstValue("RateLimit-Remaining").orElse(null));
+  }
+
+  @Test
+  void keyedDemoAnswers401WithoutAKeyThen200WithTheDemoKeyAndItsPlansHeaders() {
+    HttpResponse<String> without = send(to("/demo/keyed"));
+    assertEquals(401, without.statusCode(), without::body);
+    assertEquals("ApiKey header=\"X-API-Key\"", without.headers().firstValue("WWW-Authenticate").orElse(null));
+
+    HttpResponse<String> with = send(to("/demo/keyed").header("X-API-Key", "demo-key"));
+    assertEquals(200, with.statusCode(), with::body);
+    assertEquals("demo-user", with.headers().firstValue("X-Key-Id").orElse(null));
+    assertEquals("5", with.headers().firstValue("RateLimit-Limit").orElse(null));
   }
 }
