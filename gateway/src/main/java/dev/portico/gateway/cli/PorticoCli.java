@@ -114,10 +114,6 @@ public final class PorticoCli implements Callable<Integer> {
 
     int run() throws InterruptedException {
       PrintWriter err = new PrintWriter(System.err, true);
-      if (cluster) {
-        err.println("--cluster: clustering is not available in this version yet; run without it for a single node");
-        return 1;
-      }
       Loaded loaded = load(err);
       if (loaded == null) {
         return 1;
@@ -126,7 +122,8 @@ public final class PorticoCli implements Callable<Integer> {
       GatewayServer gateway;
       try {
         gateway = GatewayServer.start(loaded.config(), loaded.catalog().factories(), loaded.catalog().policies(),
-                new GatewayServer.Options(port, adminPort, data))
+                new GatewayServer.Options(port, adminPort, data,
+                    cluster ? home().resolve("conf").resolve("hazelcast.yaml") : null))
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -5,7 +5,10 @@ import dev.portico.gateway.admin.DefinitionJson;
 import dev.portico.gateway.config.ApiDefinition;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.ServerSettings;
+import com.hazelcast.core.HazelcastInstance;
+import dev.portico.gateway.counters.HazelcastCounterStore;
 import dev.portico.gateway.counters.LocalCounterStore;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.portico.gateway.counters.RedisCounterStore;
 import dev.portico.spi.CounterStore;
 import dev.portico.gateway.pipeline.ActiveConfig;
@@ -52,7 +55,17 @@ public final class GatewayServer {
    * @param adminPort overrides {@code admin.port} when not null
    * @param dataDir where deployments and stage state are kept; created if absent
    */
-  public record Options(Integer port, Integer adminPort, Path dataDir) {}
+  public record Options(Integer port, Integer adminPort, Path dataDir, Path hazelcastConfig) {
+
+    public Options(Integer port, Integer adminPort, Path dataDir) {
+      this(port, adminPort, dataDir, null);
+    }
+
+    /** Whether to join a Hazelcast cluster ({@code --cluster}), described by {@link #hazelcastConfig}. */
+    public boolean clustered() {
+      return hazelcastConfig != null;
+    }
+  }
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -66,12 +79,16 @@ public final class GatewayServer {
   private AdminServer admin;
   private int port;
 
-  private GatewayServer(Vertx vertx, GatewayConfig config, Map<String, PolicyFactory<?>> factories) {
+  private GatewayServer(Vertx vertx, GatewayConfig config, Map<String, PolicyFactory<?>> factories,
+      String store, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.config = config;
-    if ("redis".equals(config.counters().store())) {
+    if ("redis".equals(store)) {
       this.localCounters = null;
       this.counters = new RedisCounterStore(vertx, config.counters().redisEndpoint(), config.counters().timeout());
+    } else if ("hazelcast".equals(store)) {
+      this.localCounters = null;
+      this.counters = new HazelcastCounterStore(vertx, hazelcast, config.counters().timeout());
     } else {
       this.localCounters = new LocalCounterStore();
       this.counters = localCounters;
@@ -83,16 +100,42 @@ public final class GatewayServer {
   /** Starts a gateway; the future fails (and everything started is stopped) if any part cannot start. */
   public static Future<GatewayServer> start(GatewayConfig config, Map<String, PolicyFactory<?>> factories,
       List<LoadedPolicy> plugins, Options options) {
-    String store = config.counters().store();
-    if ("hazelcast".equals(store)) {
+    // with --cluster the counters are shared unless the file insists on local ones
+    String store = config.counters().store() != null ? config.counters().store()
+        : options.clustered() ? "hazelcast" : "local";
+    if ("hazelcast".equals(store) && !options.clustered()) {
       // counting locally instead would silently give each node its own quota: refuse instead
-      return Future.failedFuture(new IllegalStateException("counters.store: '" + store
-          + "' is not available in this version yet; use 'local' (in-memory counters, per node)"));
+      return Future.failedFuture(new IllegalStateException(
+          "counters.store: 'hazelcast' needs the gateway to join the cluster: run it with --cluster"));
+    }
+    if ("local".equals(store) && options.clustered()) {
+      log.warn("counters.store is 'local' with --cluster: each node counts on its own, quotas are per node");
     }
     ServerSettings s = config.server();
     int loops = s.instances() > 0 ? s.instances() : Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1)));
-    GatewayServer gateway = new GatewayServer(vertx, config, factories);
+    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1));
+    if (!options.clustered()) {
+      return startOn(Vertx.vertx(vertxOptions), null, config, factories, plugins, options, store, loops);
+    }
+    HazelcastClusterManager cluster;
+    try {
+      cluster = new HazelcastClusterManager(com.hazelcast.config.Config.loadFromFile(options.hazelcastConfig().toFile()));
+    } catch (Exception e) {
+      return Future.failedFuture(new IllegalStateException(
+          "cannot read the cluster configuration " + options.hazelcastConfig() + ": " + e.getMessage(), e));
+    }
+    return Vertx.builder().with(vertxOptions).withClusterManager(cluster).buildClustered()
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e)))
+        .compose(vertx -> {
+          log.info("joined the cluster '{}' as {} ({} members)", cluster.getHazelcastInstance().getConfig().getClusterName(),
+              cluster.getNodeId(), cluster.getNodes().size());
+          return startOn(vertx, cluster.getHazelcastInstance(), config, factories, plugins, options, store, loops);
+        });
+  }
+
+  private static Future<GatewayServer> startOn(Vertx vertx, HazelcastInstance hazelcast, GatewayConfig config,
+      Map<String, PolicyFactory<?>> factories, List<LoadedPolicy> plugins, Options options, String store, int loops) {
+    GatewayServer gateway = new GatewayServer(vertx, config, factories, store, hazelcast);
     Promise<GatewayServer> started = Promise.promise();
     gateway.startOn(loops, factories, plugins, options).onComplete(ar -> {
       if (ar.succeeded()) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code counters.store}: {@code local} and {@code redis} exist in this version, {@code hazelcast} not yet. A shared store that is asked
+ * {@code counters.store}: {@code local} and {@code redis} exist in this version, {@code hazelcast} only with {@code --cluster}. A shared store that is asked
  * for and not there must stop the start, not leave each node counting on its own.
  */
 class CounterStoreChoiceTest {
@@ -24,7 +24,7 @@ class CounterStoreChoiceTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"hazelcast"})
-  void aSharedStoreThatIsNotAvailableYetRefusesTheStartNamingIt(String store) throws Exception {
+  void hazelcastCountersWithoutTheClusterRefuseTheStartSayingSo(String store) throws Exception {
     LoadResult loaded = new ConfigLoader(Map.of(), Map.of()).parse("""
         server: { host: 127.0.0.1, instances: 1 }
         counters: { store: %s }
@@ -42,7 +42,7 @@ class CounterStoreChoiceTest {
       throw new AssertionError("started with counters.store: " + store);
     } catch (ExecutionException e) {
       String message = e.getCause().getMessage();
-      assertTrue(message.contains("counters.store") && message.contains(store) && message.contains("local"), message);
+      assertTrue(message.contains("counters.store") && message.contains(store) && message.contains("--cluster"), message);
     }
   }
 }

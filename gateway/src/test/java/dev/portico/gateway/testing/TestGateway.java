@@ -57,6 +57,64 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts a gateway that also loads the plugin jars of {@code pluginsDir} (may be null). */
   public static TestGateway start(String yaml, Path pluginsDir, PolicyFactory<?>... extra) {
+    return start(yaml, pluginsDir, null, extra);
+  }
+
+  /**
+   * Starts a gateway that joins the Hazelcast cluster described by {@code hazelcastConfig}, as
+   * {@code bin/portico --cluster} does; see {@link #clusterConfig}.
+   */
+  public static TestGateway startClustered(String yaml, Path hazelcastConfig, Path pluginsDir, PolicyFactory<?>... extra) {
+    return start(yaml, pluginsDir, hazelcastConfig, extra);
+  }
+
+  /**
+   * A Hazelcast YAML configuration for a private test cluster on loopback: its own cluster name,
+   * TCP/IP join on {@code members} ports from {@code basePort}, failure detection in seconds.
+   */
+  public static Path clusterConfig(Path dir, String clusterName, int basePort, int members) {
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i < members; i++) {
+      list.append("          - 127.0.0.1:").append(basePort + i).append('\n');
+    }
+    String yaml = """
+        hazelcast:
+          cluster-name: %s
+          properties:
+            hazelcast.logging.type: slf4j
+            hazelcast.phone.home.enabled: false
+            hazelcast.shutdownhook.enabled: false
+            hazelcast.heartbeat.interval.seconds: 1
+            hazelcast.max.no.heartbeat.seconds: 5
+            hazelcast.wait.seconds.before.join: 0
+            hazelcast.max.wait.seconds.before.join: 0
+          network:
+            port: { port: %d, auto-increment: true, port-count: %d }
+            join:
+              multicast: { enabled: false }
+              auto-detection: { enabled: false }
+              tcp-ip:
+                enabled: true
+                member-list:
+        %s    interfaces:
+              enabled: true
+              interfaces: [127.0.0.1]
+          multimap:
+            __vertx.subs: { backup-count: 1, value-collection-type: SET }
+          map:
+            __vertx.haInfo: { backup-count: 1 }
+            __vertx.nodeInfo: { backup-count: 1 }
+          cp-subsystem:
+            cp-member-count: 0
+        """.formatted(clusterName, basePort, members, list);
+    try {
+      return Files.writeString(dir.resolve(clusterName + ".yaml"), yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TestGateway start(String yaml, Path pluginsDir, Path hazelcastConfig, PolicyFactory<?>... extra) {
     Path dir;
     try {
       dir = Files.createTempDirectory("portico-test");
@@ -82,8 +140,8 @@ public final class TestGateway implements AutoCloseable {
     }
     try {
       GatewayServer server = GatewayServer.start(result.config(), factories, policies,
-              new GatewayServer.Options(freePort(), freePort(), dir.resolve("data")))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+              new GatewayServer.Options(freePort(), freePort(), dir.resolve("data"), hazelcastConfig))
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return new TestGateway(server, catalog, dir);
     } catch (Exception e) {
       catalog.close();
