@@ -11,12 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.TestGateway;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +81,10 @@ class BodyGatewayTest {
                         first: "${body.pet.tags[0]}"
                         asked: "${request.header.X-Kind}"
                         summary: "${body.pet.name} has ${body.pet.legs} legs"
+              - path: /reply-required
+                integration: { type: http, uri: "%1$s/reply-required" }
+                policies:
+                  - body: { response: { id: "${body.id!}" } }
               - path: /both
                 integration: { type: http, uri: "%1$s/both" }
                 policies:
@@ -288,5 +294,28 @@ class BodyGatewayTest {
     assertEquals(200, response.statusCode(), () -> text(response));
     assertArrayEquals(new byte[0], response.body());
     assertTrue(Arrays.asList("0", "null").contains(header(response, "X-Received-Length")));
+  }
+
+  @Test
+  void aChunkedJsonRequestReachesTheBackendRewrittenWithAContentLength() {
+    HttpRequest request = HttpRequest.newBuilder(gw.uri("/shop/both"))
+        .timeout(Duration.ofSeconds(20))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new ByteArrayInputStream("{\"n\": [1, 2]}".getBytes(StandardCharsets.UTF_8))))
+        .build();
+    HttpResponse<byte[]> response = Client.send(request);
+
+    assertEquals(200, response.statusCode(), () -> text(response));
+    assertEquals(header(response, "X-Received-Length"), header(response, "X-Received-Content-Length"));
+    assertEquals(new JsonObject().put("unwrapped", new JsonObject().put("n", new JsonArray().add(1).add(2))),
+        new JsonObject(text(response)));
+  }
+
+  @Test
+  void aRequiredValueMissingFromTheBackendsBodyIs400NamingIt() {
+    String message = errorMessage(postJson(gw, "/shop/reply-required", "{\"other\": 1}"), 400);
+
+    assertTrue(message.contains("body.id is required"), message);
   }
 }

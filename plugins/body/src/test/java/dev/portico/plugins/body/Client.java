@@ -43,7 +43,7 @@ final class Client {
     return send(HttpRequest.newBuilder(gw.uri(path)).timeout(Duration.ofSeconds(20)).GET().build());
   }
 
-  private static HttpResponse<byte[]> send(HttpRequest request) {
+  static HttpResponse<byte[]> send(HttpRequest request) {
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
