@@ -5,8 +5,6 @@ import dev.portico.spi.Policy;
 import dev.portico.spi.PolicyEnvironment;
 import dev.portico.spi.PolicyFactory;
 import dev.portico.spi.PolicyKind;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The {@code body} transformer: replaces a JSON request body (before the backend) and/or a JSON
@@ -53,9 +51,8 @@ public final class BodyFactory implements PolicyFactory<BodyConfig> {
 
   @Override
   public BodyConfig parse(ConfigReader config) {
-    List<String> problems = new ArrayList<>();
-    JsonTemplate request = template(config, "request", problems);
-    JsonTemplate response = template(config, "response", problems);
+    JsonTemplate request = template(config, "request");
+    JsonTemplate response = template(config, "response");
     long maxSize = config.size("maxSize", DEFAULT_MAX_SIZE);
     if (maxSize <= 0) {
       config.problem("maxSize", "must be a positive size such as 64KB or 1MB");
@@ -63,21 +60,16 @@ public final class BodyFactory implements PolicyFactory<BodyConfig> {
     if (request == null && response == null) {
       config.problem("set 'request', 'response' or both: otherwise the policy does nothing");
     }
-    for (String problem : problems) {
-      // problems carry the key's path inside this policy, e.g. "request.items[2]: ..."
-      int colon = problem.indexOf(": ");
-      config.problem(problem.substring(0, colon), problem.substring(colon + 2));
-    }
     return new BodyConfig(request, response, maxSize);
   }
 
-  private static JsonTemplate template(ConfigReader config, String key, List<String> problems) {
+  private static JsonTemplate template(ConfigReader config, String key) {
     if (!config.json().containsKey(key)) {
       config.allow(key);
       return null;
     }
     // An explicit `request: null` is a template too: the body becomes JSON null.
-    return JsonTemplate.parse(config.value(key), key, problems);
+    return JsonTemplate.parse(config.value(key), key, config::problem);
   }
 
   @Override

@@ -5,8 +5,10 @@ import dev.portico.spi.Template;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * A JSON value whose strings may hold placeholders, parsed once at load into a tree of constant
@@ -23,10 +25,10 @@ abstract sealed class JsonTemplate {
   /**
    * Parses a template written as a JSON value (as the YAML loader produced it).
    *
-   * @param path where the value sits in the configuration, for error messages, e.g. {@code request}
-   * @param problems where each malformed placeholder is reported as {@code path: message}
+   * @param path where the value sits in the policy's configuration, e.g. {@code request.items[2]}
+   * @param problems told of each malformed placeholder: its path and the message
    */
-  static JsonTemplate parse(Object json, String path, List<String> problems) {
+  static JsonTemplate parse(Object json, String path, BiConsumer<String, String> problems) {
     if (json instanceof JsonObject object) {
       List<String> keys = new ArrayList<>(object.size());
       List<JsonTemplate> values = new ArrayList<>(object.size());
@@ -48,7 +50,7 @@ abstract sealed class JsonTemplate {
         Template template = Template.parse(text, true);
         return template.isConstant() ? new Constant(text) : new Placeholders(template);
       } catch (IllegalArgumentException e) {
-        problems.add(path + ": " + e.getMessage());
+        problems.accept(path, e.getMessage());
         return new Constant(text);
       }
     }
@@ -63,9 +65,6 @@ abstract sealed class JsonTemplate {
    */
   abstract Object render(RequestContext ctx, Object body);
 
-  /** Whether any placeholder reads {@code ${body...}}. */
-  abstract boolean usesBody();
-
   private static final class Constant extends JsonTemplate {
     private final Object value;
 
@@ -76,11 +75,6 @@ abstract sealed class JsonTemplate {
     @Override
     Object render(RequestContext ctx, Object body) {
       return value;
-    }
-
-    @Override
-    boolean usesBody() {
-      return false;
     }
   }
 
@@ -95,11 +89,6 @@ abstract sealed class JsonTemplate {
     Object render(RequestContext ctx, Object body) {
       return template.renderValue(ctx, body);
     }
-
-    @Override
-    boolean usesBody() {
-      return template.usesBody();
-    }
   }
 
   private static final class ObjectNode extends JsonTemplate {
@@ -113,21 +102,11 @@ abstract sealed class JsonTemplate {
 
     @Override
     Object render(RequestContext ctx, Object body) {
-      JsonObject out = new JsonObject(new java.util.LinkedHashMap<>(keys.length * 2));
+      JsonObject out = new JsonObject(new LinkedHashMap<>(keys.length * 2));
       for (int i = 0; i < keys.length; i++) {
         out.put(keys[i], values[i].render(ctx, body));
       }
       return out;
-    }
-
-    @Override
-    boolean usesBody() {
-      for (JsonTemplate v : values) {
-        if (v.usesBody()) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 
@@ -145,16 +124,6 @@ abstract sealed class JsonTemplate {
         out.add(item.render(ctx, body));
       }
       return out;
-    }
-
-    @Override
-    boolean usesBody() {
-      for (JsonTemplate item : items) {
-        if (item.usesBody()) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 }
