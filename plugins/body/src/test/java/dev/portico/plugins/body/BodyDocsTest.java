@@ -14,7 +14,7 @@ class BodyDocsTest {
 
   @Test
   void theDocumentedExampleSendsAndAnswersTheDocumentedBodies() {
-    List<String> examples = Docs.yamlBlocks("## 14d.");
+    List<String> examples = Docs.yamlBlocks("## 14f.");
     assertEquals(1, examples.size());
     try (Backend backend = Backend.start();
         TestGateway gw = TestGateway.start(examples.get(0).replace("http://127.0.0.1:9000", backend.url()))) {
