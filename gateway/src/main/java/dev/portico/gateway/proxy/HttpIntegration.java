@@ -148,8 +148,14 @@ public final class HttpIntegration implements Integration {
             response.pause();
             exchange.upstreamAnswered(System.nanoTime());
             return new UpstreamResponse(response.statusCode(), response.headers(), null, response, () -> {
-              // the reset comes back as the response's failure: expected here, not an unhandled ERROR
-              response.exceptionHandler(ignored -> {});
+              try {
+                // the reset comes back as the response's failure: expected here, not an unhandled ERROR
+                response.exceptionHandler(ignored -> {});
+              } catch (IllegalStateException ended) {
+                // Already read to its end (a transformer buffered it, then failed): nothing to
+                // cancel, and throwing here would leave the client without an answer.
+                return;
+              }
               resetQuietly(request);
             });
           });

@@ -43,16 +43,21 @@ class PolicyDenyAndFailTest {
             basePath: /guarded
             routes:
               - path: /things
-                integration: { type: http, uri: "%s/things" }
+                integration: { type: http, uri: "%1$s/things" }
                 policies:
                   - test-auth: { tag: auth }
                   - test-throttle: { tag: limit, limit: 100, remaining: 99 }
                   - trace: { tag: tx }
               - path: /other
                 integration: { type: mock, status: 200, body: { ok: true } }
+              - path: /buffered
+                integration: { type: http, uri: "%1$s/buffered" }
+                policies:
+                  - body-rewrite: { responseLimit: 1KB }
+                  - trace: { tag: tx }
         """.formatted(backend.url()),
         new ScriptedPolicies.ScriptedAuthorizer(journal), new ScriptedPolicies.ScriptedThrottler(journal),
-        new ScriptedPolicies.TracingTransformer(journal));
+        new ScriptedPolicies.TracingTransformer(journal), new ScriptedPolicies.BodyRewriter());
   }
 
   @AfterAll
@@ -103,6 +108,17 @@ class PolicyDenyAndFailTest {
       } else {
         assertEquals(0, backend.pending());
       }
+    }
+  }
+
+  @Test
+  void aResponseTransformerRejectingAfterTheBackendsBodyWasBufferedStillAnswers() {
+    try (LogCapture logs = LogCapture.capture()) {
+      HttpResponse<String> response = get(gw, "/guarded/buffered", DENY, "onResponse:400");
+
+      assertGatewayError(response, 400, "denied by tx");
+      assertEquals(List.of(), logs.alarms());
+      backend.nextRequest(); // the backend answered in full; the rejection replaced its response
     }
   }
 

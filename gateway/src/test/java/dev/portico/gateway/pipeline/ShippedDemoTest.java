@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ShippedDemoTest {
 
   /** The bundled plugins the demo configuration names; add one here when the demo starts using it. */
-  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "jwt", "api-key"};
+  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "jwt", "api-key", "body"};
 
   private static PolicyCatalog catalog;
   private static GatewayServer server;
@@ -102,6 +102,15 @@ class ShippedDemoTest {
     HttpResponse<String> alice = send(to("/demo/me").header("Authorization", "Bearer " + printed.toString().trim()));
     assertEquals(200, alice.statusCode(), alice::body);
     assertEquals("alice", alice.headers().firstValue("X-User").orElse(null));
+  }
+
+  @Test
+  void bodyDemoReshapesTheMocksJson() {
+    HttpResponse<String> response = send(to("/demo/pets/7").header("X-Request-Id", "demo-1"));
+
+    assertEquals(200, response.statusCode(), response::body);
+    assertEquals("{\"id\":\"7\",\"name\":\"Rex\",\"firstTag\":\"good\",\"tags\":[\"good\",\"dog\"],\"requestId\":\"demo-1\"}",
+        response.body());
   }
 
   @Test
