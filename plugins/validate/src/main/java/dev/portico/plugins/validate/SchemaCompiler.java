@@ -72,6 +72,13 @@ final class SchemaCompiler {
         .setBaseUri(baseUri)
         .setOutputFormat(OutputFormat.Basic);
     try {
+      // the validator follows a $ref only when a value leads there: resolving every one now
+      // turns a dangling $ref into a load-time error instead of a 500 on some request
+      SchemaRepository.create(options).dereference(baseUri, JsonSchema.of(schema.copy())).resolve(schema.copy());
+    } catch (RuntimeException e) { // SchemaException, or the pointer's own IllegalArgumentException
+      throw new InvalidSchema("", "cannot resolve a $ref: " + firstLine(e.getMessage()));
+    }
+    try {
       return Validator.create(JsonSchema.of(schema.copy()), options);
     } catch (SchemaException e) {
       throw new InvalidSchema("", firstLine(e.getMessage()));
