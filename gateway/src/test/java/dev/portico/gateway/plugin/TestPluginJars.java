@@ -148,6 +148,12 @@ public final class TestPluginJars {
       return this;
     }
 
+    /** Adds a file to the jar as bytes, e.g. a class of a library the plugin shades. */
+    public Builder resource(String path, byte[] content) {
+      resources.put(path, content.clone());
+      return this;
+    }
+
     /** Adds a main attribute to the jar's manifest, e.g. {@code Class-Path}. */
     public Builder manifestAttribute(String name, String value) {
       manifest.put(name, value);

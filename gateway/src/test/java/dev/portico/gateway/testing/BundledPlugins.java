@@ -2,14 +2,20 @@ package dev.portico.gateway.testing;
 
 import dev.portico.gateway.plugin.TestPluginJars;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -61,11 +67,79 @@ public final class BundledPlugins {
             jar.resource(name, Files.readString(file, StandardCharsets.UTF_8));
           }
         }
+        for (Path library : shadedLibraries(moduleDir(module))) {
+          jar.compileAgainst(library);
+          shade(library, jar);
+        }
         jar.writeTo(dir);
       }
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The jars, found on this test's class path, of the libraries the module's pom declares without
+   * a scope: what its {@code maven-shade-plugin} puts into the real plugin jar. A module that
+   * shades a library needs that library among the test dependencies of the module whose tests
+   * build it here (as {@code vertx-json-schema} is for {@code validate}).
+   */
+  private static List<Path> shadedLibraries(Path module) throws IOException {
+    String pom = Files.readString(module.resolve("pom.xml"), StandardCharsets.UTF_8);
+    int start = pom.indexOf("<dependencies>");
+    if (start < 0) {
+      return List.of();
+    }
+    String dependencies = pom.substring(start, pom.indexOf("</dependencies>", start));
+    Matcher dependency = DEPENDENCY.matcher(dependencies);
+    List<Path> jars = new ArrayList<>();
+    while (dependency.find()) {
+      String body = dependency.group(1);
+      if (body.contains("<scope>")) {
+        continue;
+      }
+      String groupId = tag(body, "groupId");
+      String artifactId = tag(body, "artifactId");
+      String folder = "/" + groupId.replace('.', '/') + "/" + artifactId + "/";
+      Path found = null;
+      for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        String normal = entry.replace('\\', '/');
+        if (normal.contains(folder) && normal.endsWith(".jar")) {
+          found = Path.of(entry);
+        }
+      }
+      if (found == null) {
+        throw new IllegalStateException(module.getFileName() + " shades " + groupId + ":" + artifactId
+            + ", which is not on this test's class path: add it to the test dependencies");
+      }
+      jars.add(found);
+    }
+    return jars;
+  }
+
+  private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+
+  private static String tag(String xml, String name) {
+    Matcher m = Pattern.compile("<" + name + ">\\s*([^<]+?)\\s*</" + name + ">").matcher(xml);
+    if (!m.find()) {
+      throw new IllegalStateException("a dependency without " + name + ": " + xml);
+    }
+    return m.group(1);
+  }
+
+  /** Copies a library's classes and resources into the plugin jar, as the shade plugin does. */
+  private static void shade(Path library, TestPluginJars.Builder jar) throws IOException {
+    try (JarFile in = new JarFile(library.toFile())) {
+      for (JarEntry entry : java.util.Collections.list(in.entries())) {
+        String name = entry.getName();
+        if (entry.isDirectory() || name.equals("module-info.class") || name.startsWith("META-INF/")) {
+          continue;
+        }
+        try (InputStream bytes = in.getInputStream(entry)) {
+          jar.resource(name, bytes.readAllBytes());
+        }
+      }
     }
   }
 
