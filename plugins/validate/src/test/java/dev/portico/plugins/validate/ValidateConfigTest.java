@@ -67,6 +67,13 @@ class ValidateConfigTest {
   }
 
   @Test
+  void aRefToAnotherDocumentIsRefusedAtLoad() throws IOException {
+    Files.writeString(dir.resolve("other.json"), "{\"type\": \"string\"}");
+    List<String> problems = problems("{ schema: { type: object, properties: { a: { $ref: \"other.json\" } } } }");
+    assertTrue(problems.get(0).startsWith(PREFIX + "schema: cannot resolve a $ref: "), String.join("\n", problems));
+  }
+
+  @Test
   void aRefInsideTheSchemaIsAccepted() {
     LoadResult result = load("{ schema: { $defs: { pet: { type: object } }, type: array, items: { $ref: \"#/$defs/pet\" } } }");
     assertTrue(result.ok(), () -> String.join("\n", result.problems()));

@@ -232,6 +232,16 @@ class ValidateGatewayTest {
   }
 
   @Test
+  void withoutASchemaAnyBodyStreamsToTheBackendUntouched() throws InterruptedException {
+    String text = "not JSON at all, and that is fine here";
+
+    HttpResponse<String> response = send("POST", "/v/search?limit=5&q=x", text, "X-Tenant", "acme", "Content-Type", "text/plain");
+
+    assertEquals(200, response.statusCode(), response::body);
+    assertEquals(text, receivedBody());
+  }
+
+  @Test
   void aRequestWithEveryRequiredValueReachesTheBackend() throws InterruptedException {
     HttpResponse<String> response = send("GET", "/v/search?limit=5&q=x", null, "x-tenant", "acme");
 
