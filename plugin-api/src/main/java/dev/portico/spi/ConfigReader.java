@@ -2,6 +2,7 @@ package dev.portico.spi;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +43,7 @@ public final class ConfigReader {
   private final JsonObject json;
   private final String path;
   private final List<String> problems;
+  private final Path baseDir;
   private final Set<String> read = new HashSet<>();
 
   /**
@@ -50,9 +52,27 @@ public final class ConfigReader {
    * @param problems where problems are added, one line each ({@code path.key: message})
    */
   public ConfigReader(JsonObject json, String path, List<String> problems) {
+    this(json, path, problems, null);
+  }
+
+  /**
+   * @param baseDir the directory of the configuration file, what {@link #resolve} resolves
+   *     against; null for the working directory
+   */
+  public ConfigReader(JsonObject json, String path, List<String> problems, Path baseDir) {
     this.json = json == null ? new JsonObject() : json;
     this.path = path;
     this.problems = problems;
+    this.baseDir = baseDir == null ? Path.of("").toAbsolutePath() : baseDir;
+  }
+
+  /**
+   * Resolves a file named in the configuration (e.g. a schema's {@code file:}) against the
+   * directory of the configuration file, so a parser can read it at load time; the same rule as
+   * {@link PolicyEnvironment#resolve} at creation time.
+   */
+  public Path resolve(String file) {
+    return baseDir.resolve(file).normalize();
   }
 
   /** The path of this object in the file. */
@@ -327,7 +347,7 @@ public final class ConfigReader {
       problem(key, "must be a map");
       return null;
     }
-    return new ConfigReader(obj, pathOf(key), problems);
+    return new ConfigReader(obj, pathOf(key), problems, baseDir);
   }
 
   /** The raw value of a key (a String, Number, Boolean, JsonObject or JsonArray), or null. */

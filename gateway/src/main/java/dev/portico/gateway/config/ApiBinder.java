@@ -27,9 +27,11 @@ final class ApiBinder {
   private final Map<String, PolicyFactory<?>> factories;
   private final IntegrationBinder integrations;
   private final List<String> problems;
+  private final Path baseDir;
 
   ApiBinder(Map<String, PolicyFactory<?>> factories, Path baseDir, List<String> problems) {
     this.factories = factories;
+    this.baseDir = baseDir;
     this.integrations = new IntegrationBinder(baseDir);
     this.problems = problems;
   }
@@ -200,7 +202,7 @@ final class ApiBinder {
       return null;
     }
     JsonObject config = value == null ? new JsonObject() : ((JsonObject) value).copy();
-    ConfigReader reader = new ConfigReader(config, configPath, problems);
+    ConfigReader reader = new ConfigReader(config, configPath, problems, baseDir);
     Object bound;
     try {
       bound = factory.parse(reader);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ShippedDemoTest {
 
   /** The bundled plugins the demo configuration names; add one here when the demo starts using it. */
-  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "jwt", "api-key", "body"};
+  private static final String[] PLUGINS = {"headers", "rewrite", "cors", "rate-limit", "jwt", "api-key", "body", "validate"};
 
   private static PolicyCatalog catalog;
   private static GatewayServer server;
@@ -127,6 +127,23 @@ class ShippedDemoTest {
     HttpResponse<String> get = send(to("/demo/cors").header("Origin", "http://localhost:3000"));
     assertEquals(200, get.statusCode(), get::body);
     assertEquals("http://localhost:3000", get.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+  }
+
+  @Test
+  void validateDemoRefusesABodyNamingTheFieldAndAdmitsAValidOne() {
+    HttpResponse<String> refused = send(to("/demo/pets").header("X-Tenant", "acme").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"pets\": [{\"name\": \"Rex\"}, {\"age\": 2}]}")));
+    assertEquals(400, refused.statusCode(), refused::body);
+    assertTrue(refused.body().contains("body.pets[1].name: required"), refused::body);
+
+    HttpResponse<String> noTenant = send(to("/demo/pets").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"pets\": [{\"name\": \"Rex\"}]}")));
+    assertEquals(400, noTenant.statusCode(), noTenant::body);
+    assertTrue(noTenant.body().contains("header.X-Tenant: required"), noTenant::body);
+
+    HttpResponse<String> created = send(to("/demo/pets").header("X-Tenant", "acme").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"pets\": [{\"name\": \"Rex\", \"age\": 2}]}")));
+    assertEquals(201, created.statusCode(), created::body);
   }
 
   @Test
