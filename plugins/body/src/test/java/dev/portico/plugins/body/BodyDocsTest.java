@@ -1,5 +1,6 @@
 package dev.portico.plugins.body;
 
+import dev.portico.gateway.testing.ConfigurationDocs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portico.gateway.testing.Backend;
@@ -14,7 +15,7 @@ class BodyDocsTest {
 
   @Test
   void theDocumentedExampleSendsAndAnswersTheDocumentedBodies() {
-    List<String> examples = Docs.yamlBlocks("## 14f.");
+    List<String> examples = ConfigurationDocs.yamlBlocks("## 14f.");
     assertEquals(1, examples.size());
     try (Backend backend = Backend.start();
         TestGateway gw = TestGateway.start(examples.get(0).replace("http://127.0.0.1:9000", backend.url()))) {

@@ -1,5 +1,6 @@
 package dev.portico.plugins.rewrite;
 
+import dev.portico.gateway.testing.ConfigurationDocs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portico.gateway.testing.Backend;
@@ -13,7 +14,7 @@ class RewriteDocsTest {
 
   @Test
   void theDocumentedExampleSendsTheDocumentedBackendUri() {
-    List<String> examples = Docs.yamlBlocks("## 14a.");
+    List<String> examples = ConfigurationDocs.yamlBlocks("## 14a.");
     assertEquals(1, examples.size());
     try (Backend backend = Backend.start();
         TestGateway gw = TestGateway.start(examples.get(0).replace("http://127.0.0.1:9000", backend.url()))) {

@@ -1,5 +1,6 @@
 package dev.portico.plugins.validate;
 
+import dev.portico.gateway.testing.ConfigurationDocs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portico.gateway.testing.Backend;
@@ -42,7 +43,7 @@ class ValidateDocsTest {
 
   @Test
   void theDocumentedExampleAnswersAsTheTableSays() {
-    List<String> examples = Docs.yamlBlocks("## 14g.");
+    List<String> examples = ConfigurationDocs.yamlBlocks("## 14g.");
     assertEquals(1, examples.size());
     try (Backend backend = Backend.start();
         TestGateway gw = TestGateway.start(examples.get(0).replace("http://127.0.0.1:9000", backend.url()))) {

@@ -1,4 +1,4 @@
-package dev.portico.plugins.body;
+package dev.portico.gateway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The YAML examples of a section of {@code docs/CONFIGURATION.md}, so tests can hold the docs to what they say. */
-final class Docs {
+public final class ConfigurationDocs {
 
-  private Docs() {}
+  private ConfigurationDocs() {}
 
   /** The {@code ```yaml} blocks of the section whose heading starts with {@code heading}, e.g. {@code "## 14a."}. */
-  static List<String> yamlBlocks(String heading) {
+  public static List<String> yamlBlocks(String heading) {
     String doc = read();
     int start = doc.indexOf("\n" + heading);
     if (start < 0) {
