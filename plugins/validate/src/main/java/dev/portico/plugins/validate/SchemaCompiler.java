@@ -79,7 +79,15 @@ final class SchemaCompiler {
       throw new InvalidSchema("", "cannot resolve a $ref: " + firstLine(e.getMessage()));
     }
     try {
-      return Validator.create(JsonSchema.of(schema.copy()), options);
+      Validator detailed = Validator.create(JsonSchema.of(schema.copy()), options);
+      Validator quick = Validator.create(JsonSchema.of(schema.copy()),
+          new JsonSchemaOptions().setDraft(draft).setBaseUri(baseUri).setOutputFormat(OutputFormat.Flag));
+      // most requests are valid: answer those with the Flag format, which builds no error tree,
+      // and pay for the Basic format's details only to explain a refusal
+      return json -> {
+        OutputUnit verdict = quick.validate(json);
+        return Boolean.TRUE.equals(verdict.getValid()) ? verdict : detailed.validate(json);
+      };
     } catch (SchemaException e) {
       throw new InvalidSchema("", firstLine(e.getMessage()));
     }
