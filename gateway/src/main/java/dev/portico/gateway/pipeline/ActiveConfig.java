@@ -2,7 +2,6 @@ package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.routing.RouteTable;
-import dev.portico.spi.Throttler;
 import java.util.Map;
 
 /**
@@ -10,7 +9,8 @@ import java.util.Map;
  * request-level settings. Immutable; the gateway swaps it atomically on a change, and a request
  * finishes on the one it started with.
  *
- * @param planThrottlers the throttler of each usage plan, applied first for a key of that plan
+ * @param planThrottlers the throttler of each usage plan (built once, as a handle for failure logs),
+ *     applied first for a key of that plan
  */
 public record ActiveConfig(
     RouteTable<CompiledRoute> routes,
@@ -18,4 +18,4 @@ public record ActiveConfig(
     long maxBodySize,
     boolean denyOnStoreFailure,
     boolean accessLog,
-    Map<String, Throttler> planThrottlers) {}
+    Map<String, PolicyHandle> planThrottlers) {}

@@ -87,11 +87,12 @@ public final class ConfigCompiler {
     return new Compiled(active, keys);
   }
 
-  private Map<String, Throttler> planThrottlers(GatewayConfig config) {
-    Map<String, Throttler> plans = new HashMap<>();
+  private Map<String, PolicyHandle> planThrottlers(GatewayConfig config) {
+    Map<String, PolicyHandle> plans = new HashMap<>();
     for (UsagePlan plan : config.usagePlans()) {
       if (UsagePlanThrottler.limits(plan)) {
-        plans.put(plan.name(), new UsagePlanThrottler(plan, counters));
+        plans.put(plan.name(), new PolicyHandle("usage-plan:" + plan.name(), new UsagePlanThrottler(plan, counters),
+            "usagePlans." + plan.name()));
       }
     }
     return Map.copyOf(plans);

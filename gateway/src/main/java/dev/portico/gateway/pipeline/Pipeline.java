@@ -166,34 +166,31 @@ public final class Pipeline {
   }
 
   private Future<Void> throttle(Exchange ex) {
-    List<Throttler> throttlers = new ArrayList<>(ex.route.throttlers.length + 1);
-    List<PolicyHandle> handles = new ArrayList<>(ex.route.throttlers.length + 1);
+    PolicyHandle[] route = ex.route.throttlers;
     String plan = ex.principal().usagePlan();
-    Throttler planThrottler = plan == null ? null : ex.active.planThrottlers().get(plan);
+    PolicyHandle planThrottler = plan == null ? null : ex.active.planThrottlers().get(plan);
+    PolicyHandle[] chain = route;
     if (planThrottler != null) {
-      throttlers.add(planThrottler);
-      handles.add(new PolicyHandle("usage-plan:" + plan, planThrottler, "usagePlans." + plan));
+      // a key's usage plan is the first throttler (contract, section 5)
+      chain = new PolicyHandle[route.length + 1];
+      chain[0] = planThrottler;
+      System.arraycopy(route, 0, chain, 1, route.length);
     }
-    for (PolicyHandle h : ex.route.throttlers) {
-      throttlers.add((Throttler) h.policy());
-      handles.add(h);
-    }
-    if (throttlers.isEmpty()) {
+    if (chain.length == 0) {
       return DONE;
     }
-    return throttle(ex, throttlers, handles, 0, new ArrayList<>(throttlers.size()));
+    return throttle(ex, chain, 0, new ArrayList<>(chain.length));
   }
 
-  private Future<Void> throttle(Exchange ex, List<Throttler> throttlers, List<PolicyHandle> handles,
-      int i, List<ThrottleDecision> admitted) {
-    if (i == throttlers.size()) {
+  private Future<Void> throttle(Exchange ex, PolicyHandle[] chain, int i, List<ThrottleDecision> admitted) {
+    if (i == chain.length) {
       ex.rateLimitHeaders = mostRestrictive(admitted);
       return DONE;
     }
-    PolicyHandle handle = handles.get(i);
+    PolicyHandle handle = chain[i];
     Future<ThrottleDecision> decided;
     try {
-      decided = throttlers.get(i).throttle(ex);
+      decided = ((Throttler) handle.policy()).throttle(ex);
     } catch (Rejection r) {
       refundAll(admitted);
       return Future.failedFuture(r);
@@ -218,7 +215,7 @@ public final class Pipeline {
           refundAll(admitted);
           return Future.failedFuture(Rejection.of(503, "Service Unavailable"));
         }
-        return throttle(ex, throttlers, handles, i + 1, admitted);
+        return throttle(ex, chain, i + 1, admitted);
       }
       ThrottleDecision d = ar.result();
       if (d == null) {
@@ -232,7 +229,7 @@ public final class Pipeline {
         return Future.failedFuture(Rejection.of(429, "Too Many Requests").header("Retry-After", String.valueOf(retry)));
       }
       admitted.add(d);
-      return throttle(ex, throttlers, handles, i + 1, admitted);
+      return throttle(ex, chain, i + 1, admitted);
     });
   }
 
