@@ -12,7 +12,7 @@ import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.HttpIntegration;
 import dev.portico.gateway.proxy.Integration;
 import dev.portico.gateway.proxy.MockIntegration;
-import dev.portico.gateway.proxy.TrustStores;
+import dev.portico.spi.PemTrust;
 import dev.portico.gateway.proxy.UriTemplate;
 import dev.portico.gateway.routing.PathTemplate;
 import dev.portico.gateway.routing.RouteTable;
@@ -119,7 +119,7 @@ public final class ConfigCompiler {
     String trustKey = null;
     if (def.trustStore() != null) {
       Path p = baseDir.resolve(def.trustStore()).normalize();
-      trustOptions = trust.computeIfAbsent(p, TrustStores::jvmPlus);
+      trustOptions = trust.computeIfAbsent(p, PemTrust::jvmPlus);
       trustKey = p.toString();
     }
     return new HttpIntegration(scheme, host, port, path, query, def.timeout().toMillis(), maxBody, trustOptions, trustKey);

@@ -1,5 +1,6 @@
 package dev.portico.plugins.httpauthorizer;
 
+import dev.portico.spi.PemTrust;
 import dev.portico.spi.ConfigReader;
 import dev.portico.spi.Policy;
 import dev.portico.spi.PolicyEnvironment;
@@ -103,7 +104,7 @@ public final class HttpAuthorizerFactory implements PolicyFactory<HttpAuthorizer
 
   @Override
   public Policy create(Config config, PolicyEnvironment env) {
-    TrustOptions trust = config.trustStore() == null ? null : TrustWithPem.jvmPlus(env.resolve(config.trustStore()));
+    TrustOptions trust = config.trustStore() == null ? null : PemTrust.jvmPlus(env.resolve(config.trustStore()));
     return new HttpAuthorizer(config, env.vertx(), trust);
   }
 

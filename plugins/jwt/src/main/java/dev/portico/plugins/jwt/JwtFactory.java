@@ -1,5 +1,6 @@
 package dev.portico.plugins.jwt;
 
+import dev.portico.spi.PemTrust;
 import dev.portico.spi.ConfigReader;
 import dev.portico.spi.Policy;
 import dev.portico.spi.PolicyEnvironment;

@@ -1,4 +1,4 @@
-package dev.portico.gateway.proxy;
+package dev.portico.spi;
 
 import io.vertx.core.net.TrustOptions;
 import java.io.IOException;
@@ -15,14 +15,27 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Trust for {@code https} backends: the JVM's trust store plus, optionally, the certificates of a
- * PEM file. Vert.x's {@code PemTrustOptions} would replace the JVM's store instead of adding to it.
+ * Trust for TLS connections a gateway or a policy opens ({@code https} backends, a JWKS, an
+ * authorizer): the JVM's trusted certificates <em>plus</em> those of a PEM file, the contract's
+ * {@code trustStore}. Vert.x's {@code PemTrustOptions} would replace the JVM's store instead of
+ * adding to it.
+ *
+ * <pre>{@code
+ * TrustOptions trust = PemTrust.jvmPlus(env.resolve(config.trustStore()));   // once, in create()
+ * HttpClient client = env.vertx().createHttpClient(
+ *     new HttpClientOptions().setSsl(true).setTrustOptions(trust));
+ * }</pre>
  */
-public final class TrustStores {
+public final class PemTrust {
 
-  private TrustStores() {}
+  private PemTrust() {}
 
-  /** The JVM's trusted certificates plus those in {@code pem}. */
+  /**
+   * The JVM's trusted certificates plus every certificate of {@code pem}. Reads the file: call it
+   * when a policy is created, never per request.
+   *
+   * @throws IllegalArgumentException naming the file, when it cannot be read or holds no certificate
+   */
   public static TrustOptions jvmPlus(Path pem) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -37,11 +50,15 @@ public final class TrustStores {
           }
         }
       }
-      CertificateFactory cf = CertificateFactory.getInstance("X.509");
+      int fromPem = 0;
       try (InputStream in = Files.newInputStream(pem)) {
-        for (Certificate c : cf.generateCertificates(in)) {
+        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
           store.setCertificateEntry("pem-" + n++, c);
+          fromPem++;
         }
+      }
+      if (fromPem == 0) {
+        throw new IllegalArgumentException("trust store " + pem + " holds no PEM certificate");
       }
       TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       combined.init(store);
