@@ -12,8 +12,16 @@ import java.util.TreeSet;
  */
 public final class CompiledRoute {
 
+  /** The deployment label of a stage that follows the API's current definition (no deployment pinned). */
+  public static final String CURRENT = "current";
+
   final String api;
   final String stage;
+  /**
+   * The deployment this route was compiled from, or {@link #CURRENT} when its stage follows the
+   * API's current definition; the access log and the metrics say which one served.
+   */
+  final String deployment;
   final String routePath;
   final String configPath;
   /** {@link dev.portico.spi.RequestContext#routeId()}: API, stage, methods (sorted, {@code *} for any) and path. */
@@ -26,11 +34,12 @@ public final class CompiledRoute {
   /** No policy at all: the pipeline goes straight to the integration. */
   final boolean plain;
 
-  public CompiledRoute(String api, String stage, String routePath, Set<String> methods, String configPath,
+  public CompiledRoute(String api, String stage, String deployment, String routePath, Set<String> methods, String configPath,
       Map<String, String> stageVariables, PolicyHandle[] authorizers, PolicyHandle[] throttlers,
       PolicyHandle[] transformers, Integration integration) {
     this.api = api;
     this.stage = stage;
+    this.deployment = deployment;
     this.routePath = routePath;
     this.configPath = configPath;
     this.id = api + ' ' + stage + ' ' + (methods.isEmpty() ? "*" : String.join(",", new TreeSet<>(methods))) + ' '
@@ -49,6 +58,10 @@ public final class CompiledRoute {
 
   public String stage() {
     return stage;
+  }
+
+  public String deployment() {
+    return deployment;
   }
 
   public String routePath() {

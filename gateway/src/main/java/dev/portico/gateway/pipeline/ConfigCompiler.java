@@ -74,7 +74,7 @@ public final class ConfigCompiler {
             }
           }
           Integration integration = integration(route.integration(), stage, maxBody, config.baseDir(), trust);
-          CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), route.path(), route.methods(),
+          CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), CompiledRoute.CURRENT, route.path(), route.methods(),
               route.configPath(),
               stage.variables(), authorizers.toArray(new PolicyHandle[0]), throttlers.toArray(new PolicyHandle[0]),
               transformers.toArray(new PolicyHandle[0]), integration);
