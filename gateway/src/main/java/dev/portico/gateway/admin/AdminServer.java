@@ -2,13 +2,7 @@ package dev.portico.gateway.admin;
 
 import dev.portico.gateway.pipeline.GatewayError;
 import dev.portico.gateway.proxy.RequestIds;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.portico.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -38,11 +32,11 @@ public final class AdminServer {
   private final Supplier<JsonArray> apis;
   private final Function<String, JsonObject> api;
   private final Supplier<JsonArray> plugins;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final GatewayMetrics metrics;
   private HttpServer server;
 
   public AdminServer(Vertx vertx, String host, int port, String token, BooleanSupplier ready,
-      Supplier<JsonArray> apis, Function<String, JsonObject> api, Supplier<JsonArray> plugins) {
+      Supplier<JsonArray> apis, Function<String, JsonObject> api, Supplier<JsonArray> plugins, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
@@ -51,11 +45,7 @@ public final class AdminServer {
     this.apis = apis;
     this.api = api;
     this.plugins = plugins;
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    this.metrics = metrics;
   }
 
   public Future<AdminServer> start() {
@@ -84,7 +74,9 @@ public final class AdminServer {
       return;
     }
     if (get && path.equals("/metrics")) {
-      req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+      metrics.scrape(vertx).onComplete(text -> req.response()
+              .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text),
+          e -> error(req, 500, "cannot render the metrics: " + e.getMessage()));
       return;
     }
     if (token == null) {

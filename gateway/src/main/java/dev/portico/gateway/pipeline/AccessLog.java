@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One JSON line per request on the {@code portico.access} logger: when, which request, which route,
- * what status, how long in total and at the backend, and who called. The path is logged without its
+ * One JSON line per request on the {@code portico.access} logger: when, which request, which route
+ * (and which deployment served it), what status, how long in total and at the backend, and who called. The path is logged without its
  * query string, which may carry credentials.
  */
 public final class AccessLog {
@@ -23,6 +23,7 @@ public final class AccessLog {
     StringBuilder sb = start(ex.requestId, ex.request, ex.path);
     field(sb, "api", ex.route.api);
     field(sb, "stage", ex.route.stage);
+    field(sb, "deployment", ex.route.deployment);
     field(sb, "route", ex.route.routePath);
     sb.append(",\"status\":").append(status);
     millis(sb, "latencyMs", end - ex.startNanos);

@@ -1,5 +1,6 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.metrics.RouteMetrics;
 import dev.portico.gateway.proxy.Integration;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,11 @@ public final class CompiledRoute {
   final Integration integration;
   /** No policy at all: the pipeline goes straight to the integration. */
   final boolean plain;
+  /**
+   * The route's meters, looked up on its first request ({@code Pipeline.metricsOf}) and kept: a
+   * cache, not part of what the route is. Racing loops store the same holder.
+   */
+  RouteMetrics metrics;
 
   public CompiledRoute(String api, String stage, String deployment, String routePath, Set<String> methods, String configPath,
       Map<String, String> stageVariables, PolicyHandle[] authorizers, PolicyHandle[] throttlers,

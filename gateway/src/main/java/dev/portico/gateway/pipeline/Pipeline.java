@@ -1,5 +1,6 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.metrics.RouteMetrics;
 import dev.portico.gateway.proxy.Bodies;
 import dev.portico.gateway.proxy.GatewayFailure;
 import dev.portico.gateway.proxy.HopByHop;
@@ -149,7 +150,7 @@ public final class Pipeline {
       return DONE;
     }
     Transformer t = (Transformer) all[i].policy();
-    return guard(all[i], () -> onMatch ? t.onMatch(ex) : t.onRequest(ex))
+    return guard(ex, all[i], () -> onMatch ? t.onMatch(ex) : t.onRequest(ex))
         .compose(v -> transformers(ex, i + 1, onMatch));
   }
 
@@ -159,7 +160,7 @@ public final class Pipeline {
       return DONE;
     }
     Authorizer a = (Authorizer) all[i].policy();
-    return guard(all[i], () -> a.authorize(ex)).compose(principal -> {
+    return guard(ex, all[i], () -> a.authorize(ex)).compose(principal -> {
       ex.principal(principal);
       return authorize(ex, i + 1);
     });
@@ -193,7 +194,7 @@ public final class Pipeline {
       decided = ((Throttler) handle.policy()).throttle(ex);
     } catch (Rejection r) {
       refundAll(admitted);
-      return Future.failedFuture(r);
+      return Future.failedFuture(rejected(ex, handle, r));
     } catch (RuntimeException | Error bug) {
       refundAll(admitted);
       return Future.failedFuture(new PluginFailure(handle, bug));
@@ -203,17 +204,17 @@ public final class Pipeline {
       return Future.failedFuture(new PluginFailure(handle, new NullPointerException("hook returned null")));
     }
     return decided.transform(ar -> {
-      if (ar.failed() && ar.cause() instanceof Rejection) {
+      if (ar.failed() && ar.cause() instanceof Rejection r) {
         // the throttler denied outright: honour it, never let it through as a store failure
         refundAll(admitted);
-        return Future.failedFuture(ar.cause());
+        return Future.failedFuture(rejected(ex, handle, r));
       }
       if (ar.failed()) {
         // the decision could not be made (store unreachable or slow): counters.onStoreFailure decides
         StoreFailures.warn(handle, ar.cause());
         if (ex.active.denyOnStoreFailure()) {
           refundAll(admitted);
-          return Future.failedFuture(Rejection.of(503, "Service Unavailable"));
+          return Future.failedFuture(rejected(ex, handle, Rejection.of(503, "Service Unavailable")));
         }
         return throttle(ex, chain, i + 1, admitted);
       }
@@ -226,7 +227,8 @@ public final class Pipeline {
         refundAll(admitted);
         ex.rateLimitHeaders = d;
         long retry = ceilSeconds(d.resetAfter());
-        return Future.failedFuture(Rejection.of(429, "Too Many Requests").header("Retry-After", String.valueOf(retry)));
+        return Future.failedFuture(rejected(ex, handle,
+            Rejection.of(429, "Too Many Requests").header("Retry-After", String.valueOf(retry))));
       }
       admitted.add(d);
       return throttle(ex, chain, i + 1, admitted);
@@ -317,7 +319,7 @@ public final class Pipeline {
       headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
       sent = resp.end(body);
     }
-    logWhenSent(ex, resp, sent);
+    whenSent(ex, resp, sent);
   }
 
   /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
@@ -350,7 +352,7 @@ public final class Pipeline {
     }
     PolicyHandle h = ex.route.transformers[i];
     Transformer t = (Transformer) h.policy();
-    return guard(h, () -> t.onResponse(ex)).compose(v -> responseTransformers(ex, i - 1));
+    return guard(ex, h, () -> t.onResponse(ex)).compose(v -> responseTransformers(ex, i - 1));
   }
 
   private Future<Void> bufferResponseBody(Exchange ex) {
@@ -429,13 +431,20 @@ public final class Pipeline {
       }
       sent = resp.end(body);
     }
-    logWhenSent(ex, resp, sent);
+    whenSent(ex, resp, sent);
   }
 
-  private void logWhenSent(Exchange ex, HttpServerResponse resp, Future<Void> sent) {
-    if (ex.active.accessLog() && accessLog.enabled()) {
-      sent.onComplete(ar -> accessLog.log(ex, resp.getStatusCode(), ar.succeeded()));
-    }
+  /** Once the response is sent (or abandoned): the route's metrics and the access log. */
+  private void whenSent(Exchange ex, HttpServerResponse resp, Future<Void> sent) {
+    boolean log = ex.active.accessLog() && accessLog.enabled();
+    sent.onComplete(ar -> {
+      int status = resp.getStatusCode();
+      long upstream = ex.upstreamStartNanos > 0 && ex.upstreamHeadNanos > 0 ? ex.upstreamHeadNanos - ex.upstreamStartNanos : -1;
+      metricsOf(ex.route).served(status, System.nanoTime() - ex.startNanos, upstream);
+      if (log) {
+        accessLog.log(ex, status, ar.succeeded());
+      }
+    });
   }
 
   /**
@@ -544,9 +553,13 @@ public final class Pipeline {
     if (close) {
       sent.onComplete(ar -> req.connection().close());
     }
-    if (accessLog.enabled() && active.accessLog()) {
-      sent.onComplete(ar -> accessLog.logUnrouted(req, requestId, start, status));
-    }
+    boolean log = accessLog.enabled() && active.accessLog();
+    sent.onComplete(ar -> {
+      serving.metrics().unrouted().served(status, System.nanoTime() - start, -1);
+      if (log) {
+        accessLog.logUnrouted(req, requestId, start, status);
+      }
+    });
   }
 
   /**
@@ -603,20 +616,43 @@ public final class Pipeline {
     return String.join(", ", methods);
   }
 
-  /** Runs a plugin hook, turning a synchronous throw or a non-Rejection failure into a {@link PluginFailure}. */
-  private static <T> Future<T> guard(PolicyHandle policy, Hook<T> hook) {
+  /**
+   * Runs a plugin hook, turning a synchronous throw or a non-Rejection failure into a
+   * {@link PluginFailure}; a {@link Rejection} is counted against the policy that made it.
+   */
+  private <T> Future<T> guard(Exchange ex, PolicyHandle policy, Hook<T> hook) {
     Future<T> f;
     try {
       f = hook.run();
     } catch (Rejection r) {
-      return Future.failedFuture(r);
+      return Future.failedFuture(rejected(ex, policy, r));
     } catch (RuntimeException | Error bug) {
       return Future.failedFuture(new PluginFailure(policy, bug));
     }
     if (f == null) {
       return Future.failedFuture(new PluginFailure(policy, new NullPointerException("hook returned null")));
     }
-    return f.recover(e -> Future.failedFuture(e instanceof Rejection ? e : new PluginFailure(policy, e)));
+    return f.recover(e -> Future.failedFuture(e instanceof Rejection r ? rejected(ex, policy, r) : new PluginFailure(policy, e)));
+  }
+
+  /** Counts a policy's refusal: a throttler's 429 as throttled, anything else as denied. */
+  private Rejection rejected(Exchange ex, PolicyHandle policy, Rejection r) {
+    if (r.status() == 429 && policy.policy() instanceof Throttler) {
+      metricsOf(ex.route).throttled(policy.name());
+    } else {
+      metricsOf(ex.route).denied(policy.name(), r.status());
+    }
+    return r;
+  }
+
+  /** The route's meters: looked up once, then read from the route (see {@link CompiledRoute#metrics}). */
+  private RouteMetrics metricsOf(CompiledRoute route) {
+    RouteMetrics m = route.metrics;
+    if (m == null) {
+      m = serving.metrics().route(route.api, route.routePath, route.stage, route.deployment);
+      route.metrics = m;
+    }
+    return m;
   }
 
   @FunctionalInterface

@@ -1,21 +1,28 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.Upstreams;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
-/** What one event loop serves with: its Vert.x, its backend clients and the current configuration. */
+/** What one event loop serves with: its Vert.x, its backend clients, the current configuration and the metrics. */
 public final class ServingContext {
 
   private final Vertx vertx;
   private final Upstreams upstreams;
   private final Supplier<ActiveConfig> active;
+  private final GatewayMetrics metrics;
 
-  public ServingContext(Vertx vertx, Upstreams upstreams, Supplier<ActiveConfig> active) {
+  public ServingContext(Vertx vertx, Upstreams upstreams, Supplier<ActiveConfig> active, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.upstreams = upstreams;
     this.active = active;
+    this.metrics = metrics;
+  }
+
+  GatewayMetrics metrics() {
+    return metrics;
   }
 
   Vertx vertx() {

@@ -10,6 +10,7 @@ import dev.portico.gateway.counters.HazelcastCounterStore;
 import dev.portico.gateway.counters.LocalCounterStore;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.portico.gateway.counters.RedisCounterStore;
+import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.spi.CounterStore;
 import dev.portico.gateway.pipeline.ActiveConfig;
 import dev.portico.gateway.pipeline.ConfigCompiler;
@@ -76,23 +77,32 @@ public final class GatewayServer {
   private final CounterStore counters;
   /** The same store when it is local (it needs sweeping), else null. */
   private final LocalCounterStore localCounters;
+  /** The same store when it is Redis (it needs closing), else null. */
+  private final RedisCounterStore redisCounters;
+  private final GatewayMetrics metrics;
   private AdminServer admin;
   private int port;
 
   private GatewayServer(Vertx vertx, GatewayConfig config, Map<String, PolicyFactory<?>> factories,
-      String store, HazelcastInstance hazelcast) {
+      String store, HazelcastInstance hazelcast, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
+    this.metrics = metrics;
+    CounterStore chosen;
     if ("redis".equals(store)) {
       this.localCounters = null;
-      this.counters = new RedisCounterStore(vertx, config.counters().redisEndpoint(), config.counters().timeout());
+      this.redisCounters = new RedisCounterStore(vertx, config.counters().redisEndpoint(), config.counters().timeout());
+      chosen = redisCounters;
     } else if ("hazelcast".equals(store)) {
       this.localCounters = null;
-      this.counters = new HazelcastCounterStore(vertx, hazelcast, config.counters().timeout());
+      this.redisCounters = null;
+      chosen = new HazelcastCounterStore(vertx, hazelcast, config.counters().timeout());
     } else {
       this.localCounters = new LocalCounterStore();
-      this.counters = localCounters;
+      this.redisCounters = null;
+      chosen = localCounters;
     }
+    this.counters = metrics.timed(store, chosen);
     GatewayEnvironment env = new GatewayEnvironment(vertx, counters, config.baseDir(), config.usagePlans());
     this.instances = new PolicyInstances(factories, env);
   }
@@ -113,9 +123,12 @@ public final class GatewayServer {
     }
     ServerSettings s = config.server();
     int loops = s.instances() > 0 ? s.instances() : Runtime.getRuntime().availableProcessors();
-    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1));
+    GatewayMetrics metrics = new GatewayMetrics();
+    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(loops, 1))
+        .setMetricsOptions(metrics.vertxOptions());
     if (!options.clustered()) {
-      return startOn(Vertx.vertx(vertxOptions), null, config, factories, plugins, options, store, loops);
+      Vertx vertx = Vertx.builder().with(vertxOptions).withMetrics(metrics.vertxFactory()).build();
+      return startOn(vertx, null, config, factories, plugins, options, store, loops, metrics);
     }
     HazelcastClusterManager cluster;
     try {
@@ -124,18 +137,19 @@ public final class GatewayServer {
       return Future.failedFuture(new IllegalStateException(
           "cannot read the cluster configuration " + options.hazelcastConfig() + ": " + e.getMessage(), e));
     }
-    return Vertx.builder().with(vertxOptions).withClusterManager(cluster).buildClustered()
+    return Vertx.builder().with(vertxOptions).withMetrics(metrics.vertxFactory()).withClusterManager(cluster).buildClustered()
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e)))
         .compose(vertx -> {
           log.info("joined the cluster '{}' as {} ({} members)", cluster.getHazelcastInstance().getConfig().getClusterName(),
               cluster.getNodeId(), cluster.getNodes().size());
-          return startOn(vertx, cluster.getHazelcastInstance(), config, factories, plugins, options, store, loops);
+          return startOn(vertx, cluster.getHazelcastInstance(), config, factories, plugins, options, store, loops, metrics);
         });
   }
 
   private static Future<GatewayServer> startOn(Vertx vertx, HazelcastInstance hazelcast, GatewayConfig config,
-      Map<String, PolicyFactory<?>> factories, List<LoadedPolicy> plugins, Options options, String store, int loops) {
-    GatewayServer gateway = new GatewayServer(vertx, config, factories, store, hazelcast);
+      Map<String, PolicyFactory<?>> factories, List<LoadedPolicy> plugins, Options options, String store, int loops,
+      GatewayMetrics metrics) {
+    GatewayServer gateway = new GatewayServer(vertx, config, factories, store, hazelcast, metrics);
     Promise<GatewayServer> started = Promise.promise();
     gateway.startOn(loops, factories, plugins, options).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -193,12 +207,12 @@ public final class GatewayServer {
     DefinitionJson json = new DefinitionJson(factories);
     admin = new AdminServer(vertx, config.admin().host(),
         options.adminPort() != null ? options.adminPort() : config.admin().port(), config.admin().token(),
-        ready::get, () -> apisJson(json), name -> apiJson(json, name), () -> pluginsJson(plugins));
+        ready::get, () -> apisJson(json), name -> apiJson(json, name), () -> pluginsJson(plugins), metrics);
 
     String listen = http.getHost() + ":" + http.getPort();
     String adminListen = config.admin().host() + ":" + (options.adminPort() != null ? options.adminPort() : config.admin().port());
     return vertx.deployVerticle(() -> {
-          ProxyVerticle v = new ProxyVerticle(http, active::get, Upstreams.DEFAULT_POOL_SIZE);
+          ProxyVerticle v = new ProxyVerticle(http, active::get, Upstreams.DEFAULT_POOL_SIZE, metrics);
           verticles.add(v);
           return v;
         }, new DeploymentOptions().setInstances(loops))
@@ -278,8 +292,8 @@ public final class GatewayServer {
         .transform(ar -> admin.close())
         .transform(ar -> {
           instances.closeAll();
-          if (counters instanceof RedisCounterStore redis) {
-            redis.close();
+          if (redisCounters != null) {
+            redisCounters.close();
           }
           return vertx.close();
         });

@@ -1,5 +1,6 @@
 package dev.portico.gateway.server;
 
+import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.pipeline.AccessLog;
 import dev.portico.gateway.pipeline.ActiveConfig;
 import dev.portico.gateway.pipeline.Pipeline;
@@ -21,19 +22,21 @@ final class ProxyVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private final Supplier<ActiveConfig> active;
   private final int poolSize;
+  private final GatewayMetrics metrics;
   private HttpServer server;
   private Upstreams upstreams;
 
-  ProxyVerticle(HttpServerOptions options, Supplier<ActiveConfig> active, int poolSize) {
+  ProxyVerticle(HttpServerOptions options, Supplier<ActiveConfig> active, int poolSize, GatewayMetrics metrics) {
     this.options = options;
     this.active = active;
     this.poolSize = poolSize;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     upstreams = new Upstreams(vertx, poolSize);
-    Pipeline pipeline = new Pipeline(new ServingContext(vertx, upstreams, active), new AccessLog());
+    Pipeline pipeline = new Pipeline(new ServingContext(vertx, upstreams, active, metrics), new AccessLog());
     server = vertx.createHttpServer(options)
         .connectionHandler(connection -> SmugglingGuard.install(connection, options))
         .invalidRequestHandler(InvalidRequests::handle)
