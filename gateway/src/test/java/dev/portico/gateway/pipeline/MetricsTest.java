@@ -77,11 +77,15 @@ class MetricsTest {
 
   /** Scrapes until {@code done} holds, for at most 10 seconds; the last scrape either way. */
   private static PrometheusText scrapeUntil(Predicate<PrometheusText> done) {
+    return scrapeUntil(gw, done);
+  }
+
+  private static PrometheusText scrapeUntil(TestGateway gateway, Predicate<PrometheusText> done) {
     long deadline = System.nanoTime() + 10_000_000_000L;
-    PrometheusText scrape = PrometheusText.scrape(gw);
+    PrometheusText scrape = PrometheusText.scrape(gateway);
     while (!done.test(scrape) && System.nanoTime() < deadline) {
       Thread.onSpinWait();
-      scrape = PrometheusText.scrape(gw);
+      scrape = PrometheusText.scrape(gateway);
     }
     return scrape;
   }
@@ -158,6 +162,35 @@ class MetricsTest {
         + m.find("portico_counter_store_duration_seconds_bucket", with(store, "le", "0.0001")).size(), m::text);
     assertEquals(0, m.value("portico_counter_store_errors_total", store), m::text);
     assertEquals(1, m.find("portico_counter_store_errors_total", store).size(), m::text);
+  }
+
+  @Test
+  void aCounterStoreThatCannotAnswerCountsErrorsAndTheDenialItCauses() {
+    int nothingListens = TestGateway.freePort();
+    try (TestGateway redisless = TestGateway.start("""
+        counters:
+          store: redis
+          redis: { endpoint: "redis://127.0.0.1:%d" }
+          timeout: 300ms
+          onStoreFailure: deny
+        apis:
+          - name: r
+            routes:
+              - path: /limited
+                integration: { type: mock }
+                policies:
+                  - test-bucket: { key: r, burst: 5 }
+        """.formatted(nothingListens), new ScriptedPolicies.CounterStoreThrottler())) {
+      assertEquals(503, get(redisless, "/limited").statusCode());
+
+      String[] store = {"store", "redis", "operation", "takeToken"};
+      String[] denied = {"api", "r", "route", "/limited", "policy", "test-bucket", "status", "503"};
+      PrometheusText m = scrapeUntil(redisless, s -> s.value("portico_denied_total", denied) == 1);
+      assertEquals(1, m.value("portico_counter_store_errors_total", store), m::text);
+      assertEquals(1, m.value("portico_counter_store_duration_seconds_count", store), m::text);
+      assertEquals(1, m.value("portico_denied_total", denied), m::text);
+      assertEquals(0, m.value("portico_throttled_total"), m::text);
+    }
   }
 
   @Test
