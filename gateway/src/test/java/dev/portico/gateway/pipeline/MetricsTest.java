@@ -210,12 +210,14 @@ class MetricsTest {
   @Test
   void vertxAndJvmMetricsAreInTheSameScrape() {
     get(gw, "/pets/9");
-    PrometheusText m = scrapeUntil(s -> !s.find("vertx_http_client_active_connections").isEmpty());
+    PrometheusText m = scrapeUntil(s -> !s.find("vertx_pool_in_use", "pool_type", "http").isEmpty());
 
     assertFalse(m.find("jvm_memory_used_bytes").isEmpty(), m::text);
     assertFalse(m.find("jvm_gc_pause_seconds_count").isEmpty() && m.find("jvm_gc_memory_allocated_bytes_total").isEmpty(), m::text);
     assertFalse(m.find("netty_eventexecutor_tasks_pending").isEmpty(), m::text);
-    assertFalse(m.find("vertx_http_client_active_connections").isEmpty(), m::text);
+    // the pool of connections to the backend, named by its address
+    assertFalse(m.find("vertx_pool_queue_pending", "pool_type", "http", "pool_name", backend.url().substring(7)).isEmpty(), m::text);
+    assertFalse(m.find("vertx_pool_in_use", "pool_type", "worker").isEmpty(), m::text);
   }
 
   @Test
