@@ -1,6 +1,9 @@
 package dev.portico.gateway.state;
 
+import dev.portico.gateway.admin.DefinitionJson;
 import dev.portico.gateway.config.ApiDefinition;
+import dev.portico.spi.PolicyFactory;
+import io.vertx.core.json.JsonArray;
 import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.RouteConflicts;
@@ -52,13 +55,19 @@ public final class Definitions {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ConfigLoader loader;
+  private final Map<String, PolicyFactory<?>> factories;
   private final StateStore store;
   private volatile GatewayConfig file;
   /** Definitions already bound, by path and content: binding runs every plugin's parser. */
   private final Map<String, ApiDefinition> bound = new ConcurrentHashMap<>();
 
-  public Definitions(ConfigLoader loader, StateStore store, GatewayConfig file) {
-    this.loader = loader;
+  /**
+   * @param factories the plugins' factories by policy name, to bind definitions and to know which
+   *     configuration keys are secret
+   */
+  public Definitions(Map<String, PolicyFactory<?>> factories, StateStore store, GatewayConfig file) {
+    this.factories = Map.copyOf(factories);
+    this.loader = new ConfigLoader(factories, Map.of());
     this.store = store;
     this.file = file;
   }
@@ -316,13 +325,15 @@ public final class Definitions {
    * @return true when the API did not exist
    */
   public Future<Boolean> putDefinition(String name, JsonObject body) {
+    List<String> problems = new ArrayList<>();
     if (body.containsKey("name") && !name.equals(body.getValue("name"))) {
-      return Future.failedFuture(WriteRefused.invalid("invalid API definition",
-          List.of("name: must be '" + name + "', the API's name in the path (or left out)")));
+      problems.add("name: must be '" + name + "', the API's name in the path (or left out)");
     }
     JsonObject definition = new JsonObject().put("name", name);
     body.forEach(e -> definition.put(e.getKey(), e.getValue()));
-    List<String> problems = new ArrayList<>();
+    definition.put("name", name);
+    ApiState existing = find(name);
+    unmask(definition, existing == null ? null : existing.definition(), problems);
     ApiDefinition api = loader.bindApi(definition.copy(), "", file.baseDir(), problems);
     if (problems.isEmpty()) {
       problems.addAll(conflicts(api));
@@ -338,6 +349,64 @@ public final class Definitions {
       check(next);
       return next;
     }).map(s -> created.get());
+  }
+
+  /**
+   * Puts back the secrets a definition read from {@code GET /apis/{name}} carries as
+   * {@value DefinitionJson#MASK}: a policy at the same place (API level, or the route with the same
+   * path) with the same name in the current definition gives its value. A mask with nothing to
+   * take it from is a problem: a secret would silently become "***".
+   */
+  private void unmask(JsonObject definition, JsonObject current, List<String> problems) {
+    unmaskPolicies(definition.getValue("policies"), current == null ? null : current.getValue("policies"),
+        "policies", problems);
+    if (definition.getValue("routes") instanceof JsonArray routes) {
+      JsonArray currentRoutes = current != null && current.getValue("routes") instanceof JsonArray r ? r : new JsonArray();
+      for (int i = 0; i < routes.size(); i++) {
+        if (routes.getValue(i) instanceof JsonObject route) {
+          Object before = null;
+          for (Object candidate : currentRoutes) {
+            if (candidate instanceof JsonObject c && java.util.Objects.equals(c.getValue("path"), route.getValue("path"))) {
+              before = c.getValue("policies");
+              break;
+            }
+          }
+          unmaskPolicies(route.getValue("policies"), before, "routes[" + i + "].policies", problems);
+        }
+      }
+    }
+  }
+
+  private void unmaskPolicies(Object policies, Object current, String path, List<String> problems) {
+    if (!(policies instanceof JsonArray list)) {
+      return;
+    }
+    JsonArray before = current instanceof JsonArray c ? c : new JsonArray();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.getValue(i) instanceof JsonObject item) || item.size() != 1) {
+        continue;
+      }
+      String name = item.fieldNames().iterator().next();
+      PolicyFactory<?> factory = factories.get(name);
+      if (factory == null || !(item.getValue(name) instanceof JsonObject config)) {
+        continue;
+      }
+      for (String key : factory.secretKeys()) {
+        if (!DefinitionJson.MASK.equals(config.getValue(key))) {
+          continue;
+        }
+        Object value = null;
+        if (i < before.size() && before.getValue(i) instanceof JsonObject old && old.getValue(name) instanceof JsonObject oldConfig) {
+          value = oldConfig.getValue(key);
+        }
+        if (value == null || DefinitionJson.MASK.equals(value)) {
+          problems.add(path + "[" + i + "]." + name + "." + key + ": \"***\" is how the admin API shows a secret; "
+              + "send the secret itself (there is no current value at this place to keep)");
+        } else {
+          config.put(key, value);
+        }
+      }
+    }
   }
 
   /** Routes of {@code api} that another served API already serves (per the current definitions). */
