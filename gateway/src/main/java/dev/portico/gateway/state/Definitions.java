@@ -1,9 +1,7 @@
 package dev.portico.gateway.state;
 
-import dev.portico.gateway.admin.DefinitionJson;
 import dev.portico.gateway.config.ApiDefinition;
 import dev.portico.spi.PolicyFactory;
-import io.vertx.core.json.JsonArray;
 import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.RouteConflicts;
@@ -48,14 +46,12 @@ public final class Definitions {
 
   private static final Logger log = LoggerFactory.getLogger(Definitions.class);
   private static final Pattern STAGE_NAME = Pattern.compile("\\$default|[A-Za-z0-9_-]+");
-  private static final Set<String> STAGE_FIELDS = Set.of("deploymentId", "variables", "canary");
-  private static final Set<String> CANARY_FIELDS = Set.of("deploymentId", "percent", "sticky");
   private static final Set<String> DEPLOY_FIELDS = Set.of("stage", "description");
   private static final int BOUND_CACHE_LIMIT = 2_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ConfigLoader loader;
-  private final Map<String, PolicyFactory<?>> factories;
+  private final MaskedSecrets secrets;
   private final StateStore store;
   private volatile GatewayConfig file;
   /** Definitions already bound, by path and content: binding runs every plugin's parser. */
@@ -66,7 +62,7 @@ public final class Definitions {
    *     configuration keys are secret
    */
   public Definitions(Map<String, PolicyFactory<?>> factories, StateStore store, GatewayConfig file) {
-    this.factories = Map.copyOf(factories);
+    this.secrets = new MaskedSecrets(factories);
     this.loader = new ConfigLoader(factories, Map.of());
     this.store = store;
     this.file = file;
@@ -333,7 +329,7 @@ public final class Definitions {
     body.forEach(e -> definition.put(e.getKey(), e.getValue()));
     definition.put("name", name);
     ApiState existing = find(name);
-    unmask(definition, existing == null ? null : existing.definition(), problems);
+    secrets.unmask(definition, existing == null ? null : existing.definition(), problems);
     ApiDefinition api = loader.bindApi(definition.copy(), "", file.baseDir(), problems);
     if (problems.isEmpty()) {
       problems.addAll(conflicts(api));
@@ -349,64 +345,6 @@ public final class Definitions {
       check(next);
       return next;
     }).map(s -> created.get());
-  }
-
-  /**
-   * Puts back the secrets a definition read from {@code GET /apis/{name}} carries as
-   * {@value DefinitionJson#MASK}: a policy at the same place (API level, or the route with the same
-   * path) with the same name in the current definition gives its value. A mask with nothing to
-   * take it from is a problem: a secret would silently become "***".
-   */
-  private void unmask(JsonObject definition, JsonObject current, List<String> problems) {
-    unmaskPolicies(definition.getValue("policies"), current == null ? null : current.getValue("policies"),
-        "policies", problems);
-    if (definition.getValue("routes") instanceof JsonArray routes) {
-      JsonArray currentRoutes = current != null && current.getValue("routes") instanceof JsonArray r ? r : new JsonArray();
-      for (int i = 0; i < routes.size(); i++) {
-        if (routes.getValue(i) instanceof JsonObject route) {
-          Object before = null;
-          for (Object candidate : currentRoutes) {
-            if (candidate instanceof JsonObject c && java.util.Objects.equals(c.getValue("path"), route.getValue("path"))) {
-              before = c.getValue("policies");
-              break;
-            }
-          }
-          unmaskPolicies(route.getValue("policies"), before, "routes[" + i + "].policies", problems);
-        }
-      }
-    }
-  }
-
-  private void unmaskPolicies(Object policies, Object current, String path, List<String> problems) {
-    if (!(policies instanceof JsonArray list)) {
-      return;
-    }
-    JsonArray before = current instanceof JsonArray c ? c : new JsonArray();
-    for (int i = 0; i < list.size(); i++) {
-      if (!(list.getValue(i) instanceof JsonObject item) || item.size() != 1) {
-        continue;
-      }
-      String name = item.fieldNames().iterator().next();
-      PolicyFactory<?> factory = factories.get(name);
-      if (factory == null || !(item.getValue(name) instanceof JsonObject config)) {
-        continue;
-      }
-      for (String key : factory.secretKeys()) {
-        if (!DefinitionJson.MASK.equals(config.getValue(key))) {
-          continue;
-        }
-        Object value = null;
-        if (i < before.size() && before.getValue(i) instanceof JsonObject old && old.getValue(name) instanceof JsonObject oldConfig) {
-          value = oldConfig.getValue(key);
-        }
-        if (value == null || DefinitionJson.MASK.equals(value)) {
-          problems.add(path + "[" + i + "]." + name + "." + key + ": \"***\" is how the admin API shows a secret; "
-              + "send the secret itself (there is no current value at this place to keep)");
-        } else {
-          config.put(key, value);
-        }
-      }
-    }
   }
 
   /** Routes of {@code api} that another served API already serves (per the current definitions). */
@@ -507,87 +445,17 @@ public final class Definitions {
     if (!STAGE_NAME.matcher(stage).matches()) {
       problems.add("stage: a stage name must be $default or letters, digits, '_' or '-' (was '" + stage + "')");
     }
-    for (String key : body.fieldNames()) {
-      if (!STAGE_FIELDS.contains(key)) {
-        problems.add(key + ": unknown field (a stage takes deploymentId, variables and canary)");
-      }
-    }
-    if (body.containsKey("deploymentId") && body.getValue("deploymentId") != null
-        && !(body.getValue("deploymentId") instanceof String)) {
-      problems.add("deploymentId: must be a deployment's id (or null to follow the current definition)");
-    }
-    Map<String, String> variables = null;
-    if (body.getValue("variables") != null) {
-      if (body.getValue("variables") instanceof JsonObject vars) {
-        variables = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : vars) {
-          if (e.getValue() instanceof String || e.getValue() instanceof Number || e.getValue() instanceof Boolean) {
-            variables.put(e.getKey(), String.valueOf(e.getValue()));
-          } else {
-            problems.add("variables." + e.getKey() + ": must be a string");
-          }
-        }
-      } else {
-        problems.add("variables: must be a map of names to strings");
-      }
-    }
-    JsonObject canaryPatch = null;
-    if (body.getValue("canary") != null) {
-      if (body.getValue("canary") instanceof JsonObject c) {
-        canaryPatch = c;
-        for (String key : c.fieldNames()) {
-          if (!CANARY_FIELDS.contains(key)) {
-            problems.add("canary." + key + ": unknown field (a canary takes deploymentId, percent and sticky)");
-          }
-        }
-        if (c.containsKey("deploymentId") && !(c.getValue("deploymentId") instanceof String)) {
-          problems.add("canary.deploymentId: must be a deployment's id");
-        }
-        if (c.containsKey("percent") && !(c.getValue("percent") instanceof Number n
-            && n.doubleValue() >= 0 && n.doubleValue() <= 100)) {
-          problems.add("canary.percent: must be a number from 0 to 100");
-        }
-        if (c.containsKey("sticky") && !(c.getValue("sticky") instanceof Boolean)) {
-          problems.add("canary.sticky: must be true or false");
-        }
-      } else {
-        problems.add("canary: must be an object {deploymentId, percent, sticky} (or null to remove it)");
-      }
-    }
+    StagePatch patch = StagePatch.read(body, problems);
     if (!problems.isEmpty()) {
       return Future.failedFuture(WriteRefused.invalid("invalid stage", problems));
     }
-    Map<String, String> newVariables = variables;
-    JsonObject patch = canaryPatch;
     AtomicReference<ApiState> after = new AtomicReference<>();
     return store.update(name, owned -> {
       ApiState base = base(name, owned);
       if (base == null || base.deleted()) {
         throw WriteRefused.notFound("no API named '" + name + "'");
       }
-      StageState old = base.stage(stage);
-      String deploymentId = body.containsKey("deploymentId") ? body.getString("deploymentId") : old.deploymentId();
-      Map<String, String> vars = body.containsKey("variables") ? newVariables : old.variables();
-      StageState.Canary canary = old.canary();
-      if (body.containsKey("canary")) {
-        canary = patch == null ? null : new StageState.Canary(
-            patch.containsKey("deploymentId") ? patch.getString("deploymentId") : canary != null ? canary.deploymentId() : null,
-            patch.containsKey("percent") ? patch.getNumber("percent").doubleValue() : canary != null ? canary.percent() : 0,
-            patch.containsKey("sticky") ? patch.getBoolean("sticky") : canary != null && canary.sticky());
-      }
-      List<String> refused = new ArrayList<>();
-      if (deploymentId != null && base.deployment(deploymentId) == null) {
-        refused.add("deploymentId: API '" + name + "' has no deployment '" + deploymentId + "'");
-      }
-      if (canary != null && canary.deploymentId() == null) {
-        refused.add("canary.deploymentId: is required");
-      } else if (canary != null && base.deployment(canary.deploymentId()) == null) {
-        refused.add("canary.deploymentId: API '" + name + "' has no deployment '" + canary.deploymentId() + "'");
-      }
-      if (!refused.isEmpty()) {
-        throw WriteRefused.invalid("invalid stage", refused);
-      }
-      ApiState next = base.withStage(stage, new StageState(deploymentId, vars, canary));
+      ApiState next = base.withStage(stage, patch.applyTo(base.stage(stage), base));
       check(next);
       after.set(next);
       return next;
