@@ -32,6 +32,8 @@ public final class CompiledRoute {
   final PolicyHandle[] throttlers;
   final PolicyHandle[] transformers;
   final Integration integration;
+  /** The stage's canary, or null: a request that matches this route may be served by the canary's instead. */
+  final CanaryRoutes canary;
   /** No policy at all: the pipeline goes straight to the integration. */
   final boolean plain;
   /**
@@ -42,7 +44,7 @@ public final class CompiledRoute {
 
   public CompiledRoute(String api, String stage, String deployment, String routePath, Set<String> methods, String configPath,
       Map<String, String> stageVariables, PolicyHandle[] authorizers, PolicyHandle[] throttlers,
-      PolicyHandle[] transformers, Integration integration) {
+      PolicyHandle[] transformers, Integration integration, CanaryRoutes canary) {
     this.api = api;
     this.stage = stage;
     this.deployment = deployment;
@@ -55,6 +57,7 @@ public final class CompiledRoute {
     this.throttlers = throttlers.clone();
     this.transformers = transformers.clone();
     this.integration = integration;
+    this.canary = canary;
     this.plain = authorizers.length == 0 && throttlers.length == 0 && transformers.length == 0;
   }
 

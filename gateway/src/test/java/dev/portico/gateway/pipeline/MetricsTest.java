@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.portico.gateway.testing.Admin;
 import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.PrometheusText;
 import dev.portico.gateway.testing.TestGateway;
@@ -190,6 +191,45 @@ class MetricsTest {
       assertEquals(1, m.value("portico_counter_store_duration_seconds_count", store), m::text);
       assertEquals(1, m.value("portico_denied_total", denied), m::text);
       assertEquals(0, m.value("portico_throttled_total"), m::text);
+    }
+  }
+
+  @Test
+  void aCanarysRequestsCountUnderItsDeployment() {
+    try (TestGateway shop = TestGateway.start("""
+        admin: { token: s3cret }
+        apis:
+          - name: shop
+            basePath: /shop
+            stages: { prod: {} }
+            routes:
+              - path: /item
+                integration: { type: mock, status: 200, body: { v: 1 } }
+        """)) {
+      Admin admin = new Admin(shop.adminPort(), "s3cret");
+      String primary = admin.expect(201, "POST", "/apis/shop/deployments", "{\"stage\": \"prod\"}").json().getString("id");
+      admin.expect(200, "PUT", "/apis/shop", """
+          {"basePath": "/shop", "stages": {"prod": {}},
+           "routes": [{"path": "/item", "integration": {"type": "mock", "status": 200, "body": {"v": 2}}}]}
+          """);
+      String canary = admin.expect(201, "POST", "/apis/shop/deployments", "{}").json().getString("id");
+      admin.expect(200, "PUT", "/apis/shop/stages/prod",
+          "{\"canary\": {\"deploymentId\": \"" + canary + "\", \"percent\": 50}}");
+
+      int toCanary = 0;
+      for (int i = 0; i < 100; i++) {
+        Admin.Answer a = Admin.fetch(shop.port(), "/prod/shop/item");
+        assertEquals(200, a.status(), a::toString);
+        toCanary += a.json().getInteger("v") == 2 ? 1 : 0;
+      }
+
+      String[] prod = {"api", "shop", "route", "/item", "stage", "prod", "status", "2xx"};
+      String[] byCanary = with(prod, "deployment", canary);
+      String[] byPrimary = with(prod, "deployment", primary);
+      int expected = toCanary;
+      PrometheusText m = scrapeUntil(shop, s -> s.value("portico_requests_total", prod) == 100);
+      assertEquals(expected, m.value("portico_requests_total", byCanary), m::text);
+      assertEquals(100 - expected, m.value("portico_requests_total", byPrimary), m::text);
     }
   }
 
