@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,16 +28,29 @@ import sun.misc.SignalHandler;
 
 /**
  * {@code bin/portico}: run the gateway (the default), validate a configuration, list plugins, print
- * the version. Exit codes: 0 success; 1 invalid configuration or failed start; 2 usage error.
+ * the version; {@code deploy}, {@code deployments} and {@code stages} talk to a running gateway's
+ * admin API. Exit codes: 0 success; 1 invalid configuration, failed start or refused admin call;
+ * 2 usage error.
  */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
     description = "Portico API gateway. Without a command, runs the gateway.",
     subcommands = {PorticoCli.Run.class, PorticoCli.Validate.class, PorticoCli.Plugins.class, PorticoCli.VersionCommand.class,
-        TokenCommand.class})
+        TokenCommand.class, DeployCommand.class, DeploymentsCommand.class, StagesCommand.class})
 public final class PorticoCli implements Callable<Integer> {
 
   @Mixin
   RunOptions run = new RunOptions();
+
+  private final Map<String, String> env;
+
+  private PorticoCli(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The environment the commands read ({@code PORTICO_ADMIN_TOKEN}, ...). */
+  Map<String, String> env() {
+    return env;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -51,7 +65,12 @@ public final class PorticoCli implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new PorticoCli());
+    return commandLine(System.getenv());
+  }
+
+  /** The command line with {@code env} standing for the process's environment, for tests. */
+  static CommandLine commandLine(Map<String, String> env) {
+    return new CommandLine(new PorticoCli(env));
   }
 
   /** The home of the distribution: {@code -Dportico.home}, set by {@code bin/portico}, else the working directory. */
