@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -94,25 +95,42 @@ public final class PorticoCli implements Callable<Integer> {
         err.println(file + ": no such configuration file");
         return null;
       }
+      Path pluginsDir = PluginsDir.of(file, home());
       PolicyCatalog catalog;
       try {
-        catalog = PolicyCatalog.load(PluginsDir.of(file, home()), PorticoCli.class.getClassLoader());
+        catalog = PolicyCatalog.load(pluginsDir, PorticoCli.class.getClassLoader());
       } catch (PluginLoadException e) {
         err.println(e.getMessage());
         return null;
       }
-      LoadResult result = new ConfigLoader(catalog.factories(), System.getenv()).load(file);
+      ConfigLoader loader = new ConfigLoader(catalog.factories(), System.getenv());
+      String text;
+      try {
+        // read here rather than by loader.load(file): a reload compares with what was loaded
+        text = Files.readString(file);
+      } catch (IOException e) {
+        err.println(file + ": cannot read the configuration: " + e.getMessage());
+        catalog.close();
+        return null;
+      }
+      LoadResult result = loader.parse(text, file.toAbsolutePath().normalize().getParent());
       if (!result.ok()) {
         result.problems().forEach(err::println);
         err.flush();
         catalog.close();
         return null;
       }
-      return new Loaded(result.config(), catalog);
+      return new Loaded(result.config(), catalog, loader, pluginsDir, text);
     }
   }
 
-  record Loaded(GatewayConfig config, PolicyCatalog catalog) {}
+  /**
+   * A configuration loaded without problems.
+   *
+   * @param loader the loader that read it, with the plugins' factories: a reload uses it again
+   * @param text the file as it was read
+   */
+  record Loaded(GatewayConfig config, PolicyCatalog catalog, ConfigLoader loader, Path pluginsDir, String text) {}
 
   /** {@code run}: the options of the default command. */
   static final class RunOptions extends ConfigOption {
@@ -130,6 +148,12 @@ public final class PorticoCli implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Deployments and stage state (default: data/)")
     Path dataDir;
+
+    @Option(names = "--watch", description = "Reload the configuration when its file changes (SIGHUP always reloads it)")
+    boolean watch;
+
+    /** How long the file's directory must stay quiet after a change before it is read again. */
+    static final Duration WATCH_QUIET = Duration.ofMillis(300);
 
     int run() throws InterruptedException {
       PrintWriter err = new PrintWriter(System.err, true);
@@ -151,9 +175,17 @@ public final class PorticoCli implements Callable<Integer> {
         loaded.catalog().close();
         return 1;
       }
+      ConfigReloader reloader = new ConfigReloader(file(), loaded.text(), loaded.loader(), home(),
+          loaded.pluginsDir(), gateway::reload);
+      reloadOnSighup(reloader);
+      ConfigFileWatcher watcher = watch ? watch(reloader) : null;
       CountDownLatch stopped = new CountDownLatch(1);
       SignalHandler drain = signal -> {
         log.info("received SIG{}", signal.getName());
+        if (watcher != null) {
+          watcher.close();
+        }
+        reloader.close();
         gateway.drain().onComplete(ar -> {
           loaded.catalog().close();
           stopped.countDown();
@@ -165,6 +197,32 @@ public final class PorticoCli implements Callable<Integer> {
       log.info("stopped");
       flushLogs();
       return 0;
+    }
+
+    private static void reloadOnSighup(ConfigReloader reloader) {
+      try {
+        SignalHandler previous = Signal.handle(new Signal("HUP"), signal -> {
+          log.info("received SIGHUP");
+          reloader.request("SIGHUP");
+        });
+        if (previous == SignalHandler.SIG_IGN) {
+          // started with SIGHUP ignored (nohup): the JVM keeps it ignored
+          log.warn("SIGHUP is ignored by this process (started with nohup?): use --watch to reload the configuration");
+        } else {
+          log.info("kill -HUP {} reloads the configuration", ProcessHandle.current().pid());
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn("SIGHUP cannot be handled here ({}): use --watch to reload the configuration", e.getMessage());
+      }
+    }
+
+    private ConfigFileWatcher watch(ConfigReloader reloader) {
+      try {
+        return ConfigFileWatcher.start(file(), WATCH_QUIET, () -> reloader.requestIfChanged("changed on disk"));
+      } catch (IOException e) {
+        log.error("cannot watch {} ({}): SIGHUP still reloads it", file(), e.getMessage());
+        return null;
+      }
     }
   }
 
