@@ -39,7 +39,8 @@ final class AdminClient {
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.token = token == null || token.isEmpty() ? null : token;
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    // HTTP/1.1: the admin API speaks nothing else, and it spares the h2c upgrade attempt
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   }
 
   /** One path segment, percent-encoded: API and stage names may hold {@code $}. */

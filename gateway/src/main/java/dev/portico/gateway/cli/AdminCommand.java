@@ -36,8 +36,16 @@ abstract class AdminCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     Map<String, String> env = cli.env();
+    if (api.isBlank()) {
+      throw usage("--api: must not be empty");
+    }
     checkOptions();
-    AdminClient client = new AdminClient(adminUrl(env), env.get(AdminClient.TOKEN_VARIABLE));
+    URI url = adminUrl(env);
+    String token = env.get(AdminClient.TOKEN_VARIABLE);
+    if (token != null && token.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return fail(AdminClient.TOKEN_VARIABLE + ": holds a control character (a line break?), which no HTTP header can carry");
+    }
+    AdminClient client = new AdminClient(url, token);
     PrintWriter out = spec.commandLine().getOut();
     try {
       run(client, out);
@@ -45,11 +53,15 @@ abstract class AdminCommand implements Callable<Integer> {
       return 0;
     } catch (AdminCallException e) {
       out.flush();
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(e.getMessage());
-      err.flush();
-      return 1;
+      return fail(e.getMessage());
     }
+  }
+
+  private int fail(String message) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(message);
+    err.flush();
+    return 1;
   }
 
   /** Refuses combinations of options that make no sense, with a {@link ParameterException} (exit 2). */

@@ -59,6 +59,9 @@ final class StagesCommand extends AdminCommand {
 
   @Override
   void checkOptions() {
+    if (stage != null && stage.isBlank()) {
+      throw usage("--stage: must not be empty");
+    }
     if (changes() && stage == null) {
       throw usage("--stage: name the stage to change");
     }

@@ -262,12 +262,24 @@ class AdminCommandsTest {
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--no-canary", "--canary", "d-1", "--percent", "5"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--deployment", "d-1", "--follow-current"},
         new String[] {"stages", "--api", "demo", "--admin", "127.0.0.1:9876"},
-        new String[] {"deploy", "--api", "demo", "--token", "t"});
+        new String[] {"deploy", "--api", "demo", "--token", "t"},
+        new String[] {"deploy", "--api", ""},
+        new String[] {"stages", "--api", "demo", "--stage", " "});
     for (String[] args : usages) {
       err.getBuffer().setLength(0);
       assertEquals(2, run(args), () -> String.join(" ", args) + "\n" + output());
       assertTrue(!err.toString().isBlank(), () -> String.join(" ", args) + ": no explanation");
     }
+    assertEquals(0, admin.pending());
+  }
+
+  @Test
+  void aTokenNoHeaderCanCarryIsExit1SayingSoAndCallsNothing() {
+    env.put(AdminClient.TOKEN_VARIABLE, "s3cret\n");
+
+    assertEquals(1, run("stages", "--api", "demo"), this::output);
+
+    assertTrue(err.toString().startsWith("PORTICO_ADMIN_TOKEN: holds a control character"), this::output);
     assertEquals(0, admin.pending());
   }
 
