@@ -20,7 +20,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import dev.portico.gateway.state.Definitions;
 import java.util.function.Supplier;
 
 /**
@@ -35,21 +35,23 @@ public final class AdminServer {
   private final int port;
   private final byte[] token;
   private final BooleanSupplier ready;
-  private final Supplier<JsonArray> apis;
-  private final Function<String, JsonObject> api;
+  private final AdminApi apis;
   private final Supplier<JsonArray> plugins;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private HttpServer server;
 
+  /**
+   * @param definitions the APIs, which {@code /apis} reads and writes
+   * @param refresh makes the current state serve on this node; a write answers once it completes
+   */
   public AdminServer(Vertx vertx, String host, int port, String token, BooleanSupplier ready,
-      Supplier<JsonArray> apis, Function<String, JsonObject> api, Supplier<JsonArray> plugins) {
+      Definitions definitions, DefinitionJson json, Supplier<Future<Void>> refresh, Supplier<JsonArray> plugins) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
     this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     this.ready = ready;
-    this.apis = apis;
-    this.api = api;
+    this.apis = new AdminApi(definitions, json, refresh);
     this.plugins = plugins;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -97,16 +99,10 @@ public final class AdminServer {
       error(req, 401, "Unauthorized: send Authorization: Bearer <admin.token>");
       return;
     }
-    if (get && path.equals("/apis")) {
-      json(req, 200, apis.get());
-    } else if (get && path.startsWith("/apis/") && path.indexOf('/', 6) < 0) {
-      JsonObject found = api.apply(path.substring(6));
-      if (found == null) {
-        error(req, 404, "no API named '" + path.substring(6) + "'");
-      } else {
-        json(req, 200, found);
-      }
-    } else if (get && path.equals("/plugins")) {
+    if ((path.equals("/apis") || path.startsWith("/apis/")) && apis.handle(req)) {
+      return;
+    }
+    if (get && path.equals("/plugins")) {
       json(req, 200, plugins.get());
     } else {
       error(req, 404, "Not Found");

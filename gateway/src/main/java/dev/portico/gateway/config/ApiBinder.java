@@ -37,6 +37,7 @@ final class ApiBinder {
   }
 
   ApiDefinition bind(ConfigReader api) {
+    JsonObject source = api.json() == null ? new JsonObject() : api.json().copy();
     String name = api.requiredString("name");
     if (name != null && !API_NAME.matcher(name).matches()) {
       api.problem("name", "must be letters, digits, '.', '_' or '-' (was '" + name + "')");
@@ -55,7 +56,7 @@ final class ApiBinder {
       }
     }
     api.finish();
-    return new ApiDefinition(name, basePath, stages, policies, routes);
+    return new ApiDefinition(name, basePath, stages, policies, routes, source);
   }
 
   /** Normalised: a leading '/', no trailing '/', "" for the root. */

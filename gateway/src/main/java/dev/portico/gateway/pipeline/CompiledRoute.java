@@ -31,12 +31,14 @@ public final class CompiledRoute {
   final PolicyHandle[] throttlers;
   final PolicyHandle[] transformers;
   final Integration integration;
+  /** The stage's canary, or null: a request that matches this route may be served by the canary's instead. */
+  final CanaryRoutes canary;
   /** No policy at all: the pipeline goes straight to the integration. */
   final boolean plain;
 
   public CompiledRoute(String api, String stage, String deployment, String routePath, Set<String> methods, String configPath,
       Map<String, String> stageVariables, PolicyHandle[] authorizers, PolicyHandle[] throttlers,
-      PolicyHandle[] transformers, Integration integration) {
+      PolicyHandle[] transformers, Integration integration, CanaryRoutes canary) {
     this.api = api;
     this.stage = stage;
     this.deployment = deployment;
@@ -49,6 +51,7 @@ public final class CompiledRoute {
     this.throttlers = throttlers.clone();
     this.transformers = transformers.clone();
     this.integration = integration;
+    this.canary = canary;
     this.plain = authorizers.length == 0 && throttlers.length == 0 && transformers.length == 0;
   }
 

@@ -45,46 +45,102 @@ public final class ConfigCompiler {
     this.counters = counters;
   }
 
-  /** The compiled configuration and the keys of the policy instances it uses. */
-  public record Compiled(ActiveConfig active, Set<String> policyKeys) {}
+  /**
+   * The compiled configuration, the keys of the policy instances it uses, and the routes it had to
+   * leave out because another API already serves them (one line each; empty when all is well).
+   */
+  public record Compiled(ActiveConfig active, Set<String> policyKeys, List<String> problems) {}
 
+  /** Compiles the file's APIs as they are, each stage following its current definition. */
   public Compiled compile(GatewayConfig config) {
+    return compile(config, plansOf(config.apis()));
+  }
+
+  /** Every stage of {@code apis}, following their current definitions. */
+  public static List<StagePlan> plansOf(List<ApiDefinition> apis) {
+    List<StagePlan> plans = new ArrayList<>();
+    for (ApiDefinition api : apis) {
+      for (StageDefinition stage : api.stages().values()) {
+        plans.add(StagePlan.of(api.forStage(stage.name(), stage.variables()), CompiledRoute.CURRENT));
+      }
+    }
+    return plans;
+  }
+
+  /**
+   * Compiles the stages of {@code plans} with the request-level settings of {@code config} (its
+   * APIs are not read). A route that conflicts with one compiled before it is left out and
+   * reported, so that one bad API never stops the others from serving.
+   */
+  public Compiled compile(GatewayConfig config, List<StagePlan> plans) {
     RouteTable.Builder<CompiledRoute> table = RouteTable.builder();
     Set<String> keys = new HashSet<>();
+    List<String> problems = new ArrayList<>();
     Map<Path, TrustOptions> trust = new HashMap<>();
     long maxBody = config.server().maxBodySize();
-    for (ApiDefinition api : config.apis()) {
-      for (StageDefinition stage : api.stages().values()) {
-        String prefix = (ApiDefinition.DEFAULT_STAGE.equals(stage.name()) ? "" : "/" + stage.name()) + api.basePath();
-        for (RouteDefinition route : api.routes()) {
-          List<PolicyRef> refs = new ArrayList<>(api.policies());
-          refs.addAll(route.policies());
-          List<PolicyHandle> authorizers = new ArrayList<>();
-          List<PolicyHandle> throttlers = new ArrayList<>();
-          List<PolicyHandle> transformers = new ArrayList<>();
-          for (PolicyRef ref : refs) {
-            PolicyHandle h = instances.handle(ref);
-            keys.add(PolicyInstances.keyOf(ref));
-            if (h.policy() instanceof Authorizer) {
-              authorizers.add(h);
-            } else if (h.policy() instanceof Throttler) {
-              throttlers.add(h);
-            } else {
-              transformers.add(h);
-            }
-          }
-          Integration integration = integration(route.integration(), stage, maxBody, config.baseDir(), trust);
-          CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), CompiledRoute.CURRENT, route.path(), route.methods(),
-              route.configPath(),
-              stage.variables(), authorizers.toArray(new PolicyHandle[0]), throttlers.toArray(new PolicyHandle[0]),
-              transformers.toArray(new PolicyHandle[0]), integration);
-          table.add(PathTemplate.parse(route.path()).under(prefix), route.methods(), compiled);
-        }
+    for (StagePlan plan : plans) {
+      CanaryRoutes canary = null;
+      if (plan.canary() != null) {
+        RouteTable.Builder<CompiledRoute> canaryTable = RouteTable.builder();
+        addStage(canaryTable, plan.canary(), null, config, keys, trust, problems);
+        canary = new CanaryRoutes(plan.percent(), plan.sticky(), canaryTable.build());
       }
+      addStage(table, plan, canary, config, keys, trust, problems);
     }
     ActiveConfig active = new ActiveConfig(table.build(), new ClientAddress(config.server().trustedProxies()),
         maxBody, config.counters().denyOnStoreFailure(), config.server().accessLog(), planThrottlers(config));
-    return new Compiled(active, keys);
+    return new Compiled(active, keys, problems);
+  }
+
+  private void addStage(RouteTable.Builder<CompiledRoute> table, StagePlan plan, CanaryRoutes canary,
+      GatewayConfig config, Set<String> keys, Map<Path, TrustOptions> trust, List<String> problems) {
+    ApiDefinition api = plan.api();
+    long maxBody = config.server().maxBodySize();
+    for (StageDefinition stage : api.stages().values()) {
+      String prefix = (ApiDefinition.DEFAULT_STAGE.equals(stage.name()) ? "" : "/" + stage.name()) + api.basePath();
+      for (RouteDefinition route : api.routes()) {
+        List<PolicyRef> refs = new ArrayList<>(api.policies());
+        refs.addAll(route.policies());
+        List<PolicyHandle> authorizers = new ArrayList<>();
+        List<PolicyHandle> throttlers = new ArrayList<>();
+        List<PolicyHandle> transformers = new ArrayList<>();
+        boolean created = true;
+        for (PolicyRef ref : refs) {
+          PolicyHandle h;
+          try {
+            h = instances.handle(ref);
+          } catch (RuntimeException | LinkageError e) {
+            // a plugin's bug, or a resource it could not open: this route cannot serve, the others can
+            problems.add(ref.configPath() + ": the plugin '" + ref.name() + "' failed to create its policy ("
+                + e + "): route " + route.path() + " of API '" + api.name() + "', stage '" + stage.name()
+                + "' is not served");
+            created = false;
+            break;
+          }
+          keys.add(PolicyInstances.keyOf(ref));
+          if (h.policy() instanceof Authorizer) {
+            authorizers.add(h);
+          } else if (h.policy() instanceof Throttler) {
+            throttlers.add(h);
+          } else {
+            transformers.add(h);
+          }
+        }
+        if (!created) {
+          continue;
+        }
+        Integration integration = integration(route.integration(), stage, maxBody, config.baseDir(), trust);
+        CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), plan.deployment(), route.path(),
+            route.methods(), route.configPath(), stage.variables(), authorizers.toArray(new PolicyHandle[0]),
+            throttlers.toArray(new PolicyHandle[0]), transformers.toArray(new PolicyHandle[0]), integration, canary);
+        try {
+          table.add(PathTemplate.parse(route.path()).under(prefix), route.methods(), compiled);
+        } catch (IllegalArgumentException e) {
+          problems.add("API '" + api.name() + "', stage '" + stage.name() + "', deployment '" + plan.deployment()
+              + "': route " + route.path() + " is not served: " + e.getMessage());
+        }
+      }
+    }
   }
 
   private Map<String, PolicyHandle> planThrottlers(GatewayConfig config) {

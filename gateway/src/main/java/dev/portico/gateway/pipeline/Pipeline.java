@@ -90,6 +90,9 @@ public final class Pipeline {
       return;
     }
     RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
+    if (match instanceof RouteMatch.Found<CompiledRoute> primary && primary.target().canary != null) {
+      match = canary(req, active, path, primary);
+    }
     Set<String> methodNotAllowed = null;
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
       RouteMatch.Found<CompiledRoute> withTransformers = routeForMethodNotAllowed(req, active, path, notAllowed);
@@ -568,6 +571,21 @@ public final class Pipeline {
   }
 
   // ---- small helpers ---------------------------------------------------------------------
+
+  /**
+   * The match in the stage's canary deployment when this request is drawn for it, else the
+   * primary one. Only requests that match a route of the primary deployment take part.
+   */
+  private static RouteMatch<CompiledRoute> canary(HttpServerRequest req, ActiveConfig active, String path,
+      RouteMatch.Found<CompiledRoute> primary) {
+    CanaryRoutes canary = primary.target().canary;
+    String client = null;
+    if (canary.sticky()) {
+      String peer = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+      client = active.clientAddress().sourceIp(peer, req.getHeader("X-Forwarded-For"));
+    }
+    return canary.chosen(client) ? canary.routes.match(req.method().name(), path) : primary;
+  }
 
   /**
    * The route whose transformers handle a request whose method has no route on a path that does:

@@ -2,7 +2,15 @@ package dev.portico.gateway.server;
 
 import dev.portico.gateway.admin.AdminServer;
 import dev.portico.gateway.admin.DefinitionJson;
-import dev.portico.gateway.config.ApiDefinition;
+import dev.portico.gateway.config.ConfigLoader;
+import dev.portico.gateway.config.CounterSettings;
+import dev.portico.gateway.state.ClusterStateStore;
+import dev.portico.gateway.state.Definitions;
+import dev.portico.gateway.state.LocalStateStore;
+import dev.portico.gateway.state.StateFile;
+import dev.portico.gateway.state.StateStore;
+import java.util.ArrayList;
+import java.util.Set;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.ServerSettings;
 import com.hazelcast.core.HazelcastInstance;
@@ -47,6 +55,11 @@ public final class GatewayServer {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
   /** How often counters that carry no information any more (full buckets, past windows) are dropped. */
   private static final long EVICTION_INTERVAL_MILLIS = 30_000;
+  /**
+   * How long a policy instance no configuration uses any more stays open, for the requests that
+   * started on an older configuration to finish with it.
+   */
+  private static final long RETIRE_AFTER_MILLIS = 60_000;
 
   /**
    * How to start, beyond the configuration.
@@ -68,8 +81,16 @@ public final class GatewayServer {
   }
 
   private final Vertx vertx;
-  private final GatewayConfig config;
+  private final HazelcastInstance hazelcast;
+  /** The settings in use: the file's as loaded at start, with what a reload may change. */
+  private volatile GatewayConfig config;
+  private final GatewayEnvironment environment;
   private final PolicyInstances instances;
+  /** Serialises compiling and swapping what is served. */
+  private final Object applyLock = new Object();
+  /** The policy instances the configuration being served uses; others are closed after a grace period. */
+  private Set<String> policyKeysInUse = Set.of();
+  private Definitions definitions;
   private final AtomicReference<ActiveConfig> active = new AtomicReference<>();
   private final List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
   private final AtomicBoolean ready = new AtomicBoolean();
@@ -82,6 +103,7 @@ public final class GatewayServer {
   private GatewayServer(Vertx vertx, GatewayConfig config, Map<String, PolicyFactory<?>> factories,
       String store, HazelcastInstance hazelcast) {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
     this.config = config;
     if ("redis".equals(store)) {
       this.localCounters = null;
@@ -93,8 +115,8 @@ public final class GatewayServer {
       this.localCounters = new LocalCounterStore();
       this.counters = localCounters;
     }
-    GatewayEnvironment env = new GatewayEnvironment(vertx, counters, config.baseDir(), config.usagePlans());
-    this.instances = new PolicyInstances(factories, env);
+    this.environment = new GatewayEnvironment(vertx, counters, config.baseDir(), config.usagePlans());
+    this.instances = new PolicyInstances(factories, environment);
   }
 
   /** Starts a gateway; the future fails (and everything started is stopped) if any part cannot start. */
@@ -152,21 +174,70 @@ public final class GatewayServer {
 
   private Future<GatewayServer> startOn(int loops, Map<String, PolicyFactory<?>> factories,
       List<LoadedPolicy> plugins, Options options) {
-    try {
-      if (options.dataDir() != null) {
+    if (options.dataDir() == null) {
+      return Future.failedFuture(new IllegalArgumentException("a data directory is needed (--data-dir)"));
+    }
+    // reading data/ and joining the cluster's state block: not on an event loop
+    return vertx.<Void>executeBlocking(() -> {
+      try {
         Files.createDirectories(options.dataDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the data directory " + options.dataDir() + ": " + e, e);
       }
-    } catch (IOException e) {
-      return Future.failedFuture(new UncheckedIOException("cannot create the data directory " + options.dataDir(), e));
+      StateFile file = new StateFile(options.dataDir());
+      StateStore store = hazelcast != null ? ClusterStateStore.open(vertx, file, hazelcast)
+          : LocalStateStore.open(vertx, file);
+      definitions = new Definitions(new ConfigLoader(factories, Map.of()), store, config);
+      definitions.warnOverridden();
+      List<String> problems = apply();
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException(String.join("\n", problems));
+      }
+      store.onChange(() -> refresh().onFailure(e -> log.error("cannot serve the changed APIs", e)));
+      return null;
+    }).onFailure(e -> instances.closeAll()).compose(v -> listen(loops, factories, plugins, options));
+  }
+
+  /**
+   * Compiles what is to be served now (the file's APIs and the admin API's state) and swaps it in
+   * atomically: requests already routed finish on what they started with. Policy instances no
+   * longer used are closed after {@link #RETIRE_AFTER_MILLIS}, when those requests are done.
+   * Blocking (plugins create their policies); serialised.
+   *
+   * @return what could not be served, one line each (also logged); the rest serves
+   */
+  private List<String> apply() {
+    synchronized (applyLock) {
+      Definitions.Plan plan = definitions.plan();
+      ConfigCompiler.Compiled compiled = new ConfigCompiler(instances, counters).compile(config, plan.stages());
+      List<String> problems = new ArrayList<>(plan.problems());
+      problems.addAll(compiled.problems());
+      problems.forEach(p -> log.error("not served: {}", p));
+      active.set(compiled.active());
+      Set<String> before = policyKeysInUse;
+      policyKeysInUse = compiled.policyKeys();
+      if (!policyKeysInUse.containsAll(before) && vertx != null) {
+        vertx.setTimer(RETIRE_AFTER_MILLIS, id -> vertx.executeBlocking(() -> {
+          synchronized (applyLock) {
+            instances.retainOnly(policyKeysInUse);
+          }
+          return null;
+        }, false));
+      }
+      return problems;
     }
-    ConfigCompiler.Compiled compiled;
-    try {
-      compiled = new ConfigCompiler(instances, counters).compile(config);
-    } catch (RuntimeException e) {
-      instances.closeAll();
-      return Future.failedFuture(e);
-    }
-    active.set(compiled.active());
+  }
+
+  /** Serves the current state (after a write, or a change heard from the cluster); off the event loop. */
+  public Future<Void> refresh() {
+    return vertx.<Void>executeBlocking(() -> {
+      apply();
+      return null;
+    }, false);
+  }
+
+  private Future<GatewayServer> listen(int loops, Map<String, PolicyFactory<?>> factories,
+      List<LoadedPolicy> plugins, Options options) {
     // on a worker, one sweep at a time: with many idle keys a sweep takes longer than an event loop
     // may be held
     if (localCounters != null) {
@@ -193,7 +264,7 @@ public final class GatewayServer {
     DefinitionJson json = new DefinitionJson(factories);
     admin = new AdminServer(vertx, config.admin().host(),
         options.adminPort() != null ? options.adminPort() : config.admin().port(), config.admin().token(),
-        ready::get, () -> apisJson(json), name -> apiJson(json, name), () -> pluginsJson(plugins));
+        ready::get, definitions, json, this::refresh, () -> pluginsJson(plugins));
 
     String listen = http.getHost() + ":" + http.getPort();
     String adminListen = config.admin().host() + ":" + (options.adminPort() != null ? options.adminPort() : config.admin().port());
@@ -216,18 +287,6 @@ public final class GatewayServer {
         });
   }
 
-  private JsonArray apisJson(DefinitionJson json) {
-    JsonArray out = new JsonArray();
-    for (ApiDefinition api : config.apis()) {
-      out.add(json.api(api));
-    }
-    return out;
-  }
-
-  private JsonObject apiJson(DefinitionJson json, String name) {
-    return config.apis().stream().filter(a -> a.name().equals(name)).findFirst().map(json::api).orElse(null);
-  }
-
   private static JsonArray pluginsJson(List<LoadedPolicy> plugins) {
     JsonArray out = new JsonArray();
     for (LoadedPolicy p : plugins) {
@@ -246,7 +305,43 @@ public final class GatewayServer {
    * @return completes once the new routes serve
    */
   public Future<Void> reload(GatewayConfig reloaded) {
-    return Future.failedFuture(new UnsupportedOperationException("reload is not implemented yet"));
+    GatewayConfig running = config;
+    warnIfChanged("server.port", running.server().port(), reloaded.server().port());
+    warnIfChanged("server.host", running.server().host(), reloaded.server().host());
+    warnIfChanged("server.instances", running.server().instances(), reloaded.server().instances());
+    warnIfChanged("server.maxHeaderSize", running.server().maxHeaderSize(), reloaded.server().maxHeaderSize());
+    warnIfChanged("server.tls", running.server().tls(), reloaded.server().tls());
+    warnIfChanged("admin", running.admin(), reloaded.admin());
+    warnIfChanged("counters.store", running.counters().store(), reloaded.counters().store());
+    warnIfChanged("counters.redis", running.counters().redisEndpoint(), reloaded.counters().redisEndpoint());
+    warnIfChanged("counters.timeout", running.counters().timeout(), reloaded.counters().timeout());
+    warnIfChanged("plugins.dir", running.plugins(), reloaded.plugins());
+    ServerSettings s = running.server();
+    ServerSettings r = reloaded.server();
+    ServerSettings server = new ServerSettings(s.port(), s.host(), s.instances(), s.maxHeaderSize(), r.maxBodySize(),
+        r.drainTimeout(), r.trustedProxies(), s.tls(), r.accessLog());
+    CounterSettings c = running.counters();
+    CounterSettings counterSettings = new CounterSettings(c.store(), c.redisEndpoint(),
+        reloaded.counters().denyOnStoreFailure(), c.timeout());
+    GatewayConfig merged = new GatewayConfig(server, running.admin(), counterSettings, running.plugins(),
+        reloaded.apis(), reloaded.usagePlans(), reloaded.baseDir());
+    return vertx.<Void>executeBlocking(() -> {
+      synchronized (applyLock) {
+        config = merged;
+        environment.plans(merged.usagePlans());
+        definitions.useFile(merged);
+        apply();
+      }
+      log.info("configuration reloaded: {} API{} from the file", merged.apis().size(),
+          merged.apis().size() == 1 ? "" : "s");
+      return null;
+    }, false);
+  }
+
+  private static void warnIfChanged(String setting, Object running, Object reloaded) {
+    if (!java.util.Objects.equals(running, reloaded)) {
+      log.warn("{} changed in the configuration file: it takes effect at the next restart", setting);
+    }
   }
 
   public int port() {
@@ -276,6 +371,12 @@ public final class GatewayServer {
     List<Future<Void>> drains = verticles.stream().map(v -> v.drain(millis)).toList();
     return Future.join(drains)
         .transform(ar -> admin.close())
+        .transform(ar -> {
+          if (definitions != null) {
+            definitions.store().close();
+          }
+          return Future.<Void>succeededFuture();
+        })
         .transform(ar -> {
           instances.closeAll();
           if (counters instanceof RedisCounterStore redis) {

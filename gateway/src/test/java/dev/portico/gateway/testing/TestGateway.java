@@ -114,6 +114,14 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a gateway in {@code dir} (its {@code data/} is {@code dir/data}), e.g. the
+   * {@link #dir()} of a gateway that stopped, to see what survives a restart.
+   */
+  public static TestGateway startIn(Path dir, String yaml, Path hazelcastConfig) {
+    return start(dir, yaml, null, hazelcastConfig);
+  }
+
   private static TestGateway start(String yaml, Path pluginsDir, Path hazelcastConfig, PolicyFactory<?>... extra) {
     Path dir;
     try {
@@ -121,6 +129,11 @@ public final class TestGateway implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return start(dir, yaml, pluginsDir, hazelcastConfig, extra);
+  }
+
+  private static TestGateway start(Path dir, String yaml, Path pluginsDir, Path hazelcastConfig,
+      PolicyFactory<?>... extra) {
     PolicyCatalog catalog;
     try {
       catalog = PolicyCatalog.load(pluginsDir, TestGateway.class.getClassLoader());
