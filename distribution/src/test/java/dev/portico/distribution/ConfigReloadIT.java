@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,7 +115,6 @@ class ConfigReloadIT {
   }
 
   @Test
-  @Disabled("needs GatewayServer.reload")
   void aValidChangeIsServedAfterSighup() throws IOException {
     Path config = Files.writeString(tmp.resolve("portico.yaml"), SERVING);
     PorticoProcess gateway = start(config);
@@ -131,7 +129,6 @@ class ConfigReloadIT {
   }
 
   @Test
-  @Disabled("needs GatewayServer.reload")
   void aValidChangeIsServedWithWatch() throws IOException {
     Path config = Files.writeString(tmp.resolve("portico.yaml"), SERVING);
     PorticoProcess gateway = start(config, "--watch");

@@ -50,7 +50,6 @@ final class ConfigReloader implements AutoCloseable {
 
   private final Path file;
   private final ConfigLoader loader;
-  private final Path home;
   private final Path pluginsDir;
   private final Map<String, FileTime> pluginJars;
   private final Function<GatewayConfig, Future<Void>> apply;
@@ -66,16 +65,14 @@ final class ConfigReloader implements AutoCloseable {
    * @param file the configuration file
    * @param text what was read from it at start
    * @param loader a loader with the factories of the plugins loaded at start
-   * @param home the distribution's home, which {@code plugins.dir} is relative to
    * @param pluginsDir the plugins directory loaded at start
    * @param apply applies a valid configuration; completes once it serves
    */
-  ConfigReloader(Path file, String text, ConfigLoader loader, Path home, Path pluginsDir,
+  ConfigReloader(Path file, String text, ConfigLoader loader, Path pluginsDir,
       Function<GatewayConfig, Future<Void>> apply) {
     this.file = file;
     this.lastRead = text;
     this.loader = loader;
-    this.home = home;
     this.pluginsDir = pluginsDir;
     this.pluginJars = jars(pluginsDir);
     this.apply = apply;
@@ -117,7 +114,7 @@ final class ConfigReloader implements AutoCloseable {
       result.problems().forEach(problem -> log.error("{}", problem));
       return refused();
     }
-    warnAboutPlugins(result.config());
+    warnAboutNewPluginJars();
     try {
       apply.apply(result.config()).toCompletionStage().toCompletableFuture().get(APPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -144,14 +141,8 @@ final class ConfigReloader implements AutoCloseable {
     return Outcome.REFUSED;
   }
 
-  private void warnAboutPlugins(GatewayConfig config) {
-    Path dir = config.plugins() == null || config.plugins().dir() == null
-        ? pluginsDir : home.resolve(config.plugins().dir()).normalize();
-    if (!dir.equals(pluginsDir)) {
-      log.warn("plugins.dir is now {}, but plugins are loaded at start: they still come from {} until a restart",
-          dir, pluginsDir);
-      return;
-    }
+  /** The gateway warns about settings that need a restart, plugins.dir among them; jars are seen only here. */
+  private void warnAboutNewPluginJars() {
     jars(pluginsDir).forEach((jar, modified) -> {
       if (!modified.equals(pluginJars.get(jar))) {
         log.warn("{} is new or replaced since start, and not loaded: a new plugin jar needs a restart",

@@ -175,8 +175,8 @@ public final class PorticoCli implements Callable<Integer> {
         loaded.catalog().close();
         return 1;
       }
-      ConfigReloader reloader = new ConfigReloader(file(), loaded.text(), loaded.loader(), home(),
-          loaded.pluginsDir(), gateway::reload);
+      ConfigReloader reloader = new ConfigReloader(file(), loaded.text(), loaded.loader(), loaded.pluginsDir(),
+          gateway::reload);
       reloadOnSighup(reloader);
       ConfigFileWatcher watcher = watch ? watch(reloader) : null;
       CountDownLatch stopped = new CountDownLatch(1);

@@ -43,8 +43,8 @@ final class StagesCommand extends AdminCommand {
   @Option(names = "--canary", paramLabel = "ID", description = "Send --percent of the stage's requests to this deployment")
   String canary;
 
-  @Option(names = "--percent", paramLabel = "N", description = "The canary's share of requests, 0 to 100")
-  Integer percent;
+  @Option(names = "--percent", paramLabel = "N", description = "The canary's share of requests, 0 to 100 (0.5 works too)")
+  Double percent;
 
   @Option(names = "--no-canary", description = "Remove the stage's canary: every request is served by its deployment")
   boolean noCanary;
@@ -74,8 +74,8 @@ final class StagesCommand extends AdminCommand {
     if ((canary == null) != (percent == null)) {
       throw usage("--canary ID and --percent N go together");
     }
-    if (percent != null && (percent < 0 || percent > 100)) {
-      throw usage("--percent: must be from 0 to 100 (was " + percent + ")");
+    if (percent != null && !(percent >= 0 && percent <= 100)) {
+      throw usage("--percent: must be from 0 to 100 (was " + percent(percent) + ")");
     }
   }
 
@@ -99,7 +99,8 @@ final class StagesCommand extends AdminCommand {
       body.putNull("deploymentId");
     }
     if (canary != null) {
-      body.put("canary", new JsonObject().put("deploymentId", canary).put("percent", percent));
+      Number share = percent == Math.rint(percent) ? (Number) percent.longValue() : (Number) percent;
+      body.put("canary", new JsonObject().put("deploymentId", canary).put("percent", share));
     } else if (noCanary) {
       body.putNull("canary");
     }
@@ -145,11 +146,20 @@ final class StagesCommand extends AdminCommand {
       JsonObject variables = s.getJsonObject("variables", new JsonObject());
       table.row(s.getString("name", "?"),
           s.getString("deploymentId", "(current definition)"),
-          canary == null ? "-" : canary.getString("deploymentId", "?") + " " + canary.getValue("percent", "?") + "%",
+          canary == null ? "-" : canary.getString("deploymentId", "?") + " " + percent(canary.getValue("percent")) + "%",
           variables.isEmpty() ? "-" : variables.stream()
               .map(e -> e.getKey() + "=" + e.getValue())
               .collect(Collectors.joining(" ")));
     }
     table.print(out);
+  }
+
+  /** {@code 10} for 10 or 10.0, {@code 0.5} for 0.5. */
+  private static String percent(Object value) {
+    if (value instanceof Number n) {
+      double d = n.doubleValue();
+      return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+    return value == null ? "?" : value.toString();
   }
 }

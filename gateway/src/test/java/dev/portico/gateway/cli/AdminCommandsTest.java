@@ -29,7 +29,7 @@ class AdminCommandsTest {
   private static final String STAGES = """
       [{"name":"$default","variables":{}},
        {"name":"prod","deploymentId":"d-0001","variables":{"backend":"http://127.0.0.1:9000","tier":"gold"},
-        "canary":{"deploymentId":"d-0002","percent":10}}]""";
+        "canary":{"deploymentId":"d-0002","percent":10.0}}]""";
 
   private final FakeAdminApi admin = new FakeAdminApi();
   private final Map<String, String> env = new HashMap<>(Map.of(
@@ -152,6 +152,18 @@ class AdminCommandsTest {
   }
 
   @Test
+  void aCanaryShareCanBeAFractionOfAPercent() {
+    admin.answer("PUT", "/apis/demo/stages/prod", 200,
+        "{\"name\":\"prod\",\"canary\":{\"deploymentId\":\"d-0002\",\"percent\":0.5}}");
+
+    assertEquals(0, run("stages", "--api", "demo", "--stage", "prod", "--canary", "d-0002", "--percent", "0.5"),
+        this::output);
+
+    assertEquals(0.5, new JsonObject(admin.next().body()).getJsonObject("canary").getDouble("percent"));
+    assertTrue(out.toString().contains("d-0002 0.5%"), this::output);
+  }
+
+  @Test
   void noCanaryAndFollowCurrentSendNullsWhichRemoveTheCanaryAndTheDeployment() {
     admin.answer("PUT", "/apis/demo/stages/prod", 200, "{\"name\":\"prod\"}");
 
@@ -259,6 +271,7 @@ class AdminCommandsTest {
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--canary", "d-1"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--percent", "5"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--canary", "d-1", "--percent", "101"},
+        new String[] {"stages", "--api", "demo", "--stage", "prod", "--canary", "d-1", "--percent", "NaN"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--no-canary", "--canary", "d-1", "--percent", "5"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--deployment", "d-1", "--follow-current"},
         new String[] {"stages", "--api", "demo", "--admin", "127.0.0.1:9876"},

@@ -77,7 +77,7 @@ class ConfigReloaderTest {
   }
 
   private ConfigReloader reloader() {
-    return new ConfigReloader(file, V1, new ConfigLoader(Map.of(), Map.of()), home, home.resolve("plugins"),
+    return new ConfigReloader(file, V1, new ConfigLoader(Map.of(), Map.of()), home.resolve("plugins"),
         config -> gateway.apply(config));
   }
 
@@ -177,17 +177,5 @@ class ConfigReloaderTest {
     assertTrue(warnings.stream().anyMatch(w -> w.startsWith(replaced + " is new or replaced")), warnings::toString);
     assertTrue(warnings.stream().allMatch(w -> w.endsWith("a new plugin jar needs a restart")), warnings::toString);
     assertTrue(warnings.stream().noneMatch(w -> w.contains(kept.toString())), warnings::toString);
-  }
-
-  @Test
-  void aChangedPluginsDirIsReportedAsNeedingARestart() throws IOException {
-    ConfigReloader reloader = reloader();
-    Files.writeString(file, "plugins: { dir: other-plugins }\n" + V1);
-
-    assertEquals(Outcome.APPLIED, reloader.reload("SIGHUP", false));
-
-    List<String> warnings = logged(Level.WARN);
-    assertEquals(1, warnings.size(), warnings::toString);
-    assertTrue(warnings.get(0).startsWith("plugins.dir is now " + home.resolve("other-plugins")), warnings::toString);
   }
 }
