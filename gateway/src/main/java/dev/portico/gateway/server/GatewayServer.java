@@ -187,7 +187,7 @@ public final class GatewayServer {
       StateFile file = new StateFile(options.dataDir());
       StateStore store = hazelcast != null ? ClusterStateStore.open(vertx, file, hazelcast)
           : LocalStateStore.open(vertx, file);
-      definitions = new Definitions(new ConfigLoader(factories, Map.of()), store, config);
+      definitions = new Definitions(factories, store, config);
       definitions.warnOverridden();
       List<String> problems = apply();
       if (!problems.isEmpty()) {

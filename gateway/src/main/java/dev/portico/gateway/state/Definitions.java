@@ -1,6 +1,7 @@
 package dev.portico.gateway.state;
 
 import dev.portico.gateway.config.ApiDefinition;
+import dev.portico.spi.PolicyFactory;
 import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.RouteConflicts;
@@ -45,20 +46,24 @@ public final class Definitions {
 
   private static final Logger log = LoggerFactory.getLogger(Definitions.class);
   private static final Pattern STAGE_NAME = Pattern.compile("\\$default|[A-Za-z0-9_-]+");
-  private static final Set<String> STAGE_FIELDS = Set.of("deploymentId", "variables", "canary");
-  private static final Set<String> CANARY_FIELDS = Set.of("deploymentId", "percent", "sticky");
   private static final Set<String> DEPLOY_FIELDS = Set.of("stage", "description");
   private static final int BOUND_CACHE_LIMIT = 2_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ConfigLoader loader;
+  private final MaskedSecrets secrets;
   private final StateStore store;
   private volatile GatewayConfig file;
   /** Definitions already bound, by path and content: binding runs every plugin's parser. */
   private final Map<String, ApiDefinition> bound = new ConcurrentHashMap<>();
 
-  public Definitions(ConfigLoader loader, StateStore store, GatewayConfig file) {
-    this.loader = loader;
+  /**
+   * @param factories the plugins' factories by policy name, to bind definitions and to know which
+   *     configuration keys are secret
+   */
+  public Definitions(Map<String, PolicyFactory<?>> factories, StateStore store, GatewayConfig file) {
+    this.secrets = new MaskedSecrets(factories);
+    this.loader = new ConfigLoader(factories, Map.of());
     this.store = store;
     this.file = file;
   }
@@ -316,13 +321,15 @@ public final class Definitions {
    * @return true when the API did not exist
    */
   public Future<Boolean> putDefinition(String name, JsonObject body) {
+    List<String> problems = new ArrayList<>();
     if (body.containsKey("name") && !name.equals(body.getValue("name"))) {
-      return Future.failedFuture(WriteRefused.invalid("invalid API definition",
-          List.of("name: must be '" + name + "', the API's name in the path (or left out)")));
+      problems.add("name: must be '" + name + "', the API's name in the path (or left out)");
     }
     JsonObject definition = new JsonObject().put("name", name);
     body.forEach(e -> definition.put(e.getKey(), e.getValue()));
-    List<String> problems = new ArrayList<>();
+    definition.put("name", name);
+    ApiState existing = find(name);
+    secrets.unmask(definition, existing == null ? null : existing.definition(), problems);
     ApiDefinition api = loader.bindApi(definition.copy(), "", file.baseDir(), problems);
     if (problems.isEmpty()) {
       problems.addAll(conflicts(api));
@@ -438,87 +445,17 @@ public final class Definitions {
     if (!STAGE_NAME.matcher(stage).matches()) {
       problems.add("stage: a stage name must be $default or letters, digits, '_' or '-' (was '" + stage + "')");
     }
-    for (String key : body.fieldNames()) {
-      if (!STAGE_FIELDS.contains(key)) {
-        problems.add(key + ": unknown field (a stage takes deploymentId, variables and canary)");
-      }
-    }
-    if (body.containsKey("deploymentId") && body.getValue("deploymentId") != null
-        && !(body.getValue("deploymentId") instanceof String)) {
-      problems.add("deploymentId: must be a deployment's id (or null to follow the current definition)");
-    }
-    Map<String, String> variables = null;
-    if (body.getValue("variables") != null) {
-      if (body.getValue("variables") instanceof JsonObject vars) {
-        variables = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : vars) {
-          if (e.getValue() instanceof String || e.getValue() instanceof Number || e.getValue() instanceof Boolean) {
-            variables.put(e.getKey(), String.valueOf(e.getValue()));
-          } else {
-            problems.add("variables." + e.getKey() + ": must be a string");
-          }
-        }
-      } else {
-        problems.add("variables: must be a map of names to strings");
-      }
-    }
-    JsonObject canaryPatch = null;
-    if (body.getValue("canary") != null) {
-      if (body.getValue("canary") instanceof JsonObject c) {
-        canaryPatch = c;
-        for (String key : c.fieldNames()) {
-          if (!CANARY_FIELDS.contains(key)) {
-            problems.add("canary." + key + ": unknown field (a canary takes deploymentId, percent and sticky)");
-          }
-        }
-        if (c.containsKey("deploymentId") && !(c.getValue("deploymentId") instanceof String)) {
-          problems.add("canary.deploymentId: must be a deployment's id");
-        }
-        if (c.containsKey("percent") && !(c.getValue("percent") instanceof Number n
-            && n.doubleValue() >= 0 && n.doubleValue() <= 100)) {
-          problems.add("canary.percent: must be a number from 0 to 100");
-        }
-        if (c.containsKey("sticky") && !(c.getValue("sticky") instanceof Boolean)) {
-          problems.add("canary.sticky: must be true or false");
-        }
-      } else {
-        problems.add("canary: must be an object {deploymentId, percent, sticky} (or null to remove it)");
-      }
-    }
+    StagePatch patch = StagePatch.read(body, problems);
     if (!problems.isEmpty()) {
       return Future.failedFuture(WriteRefused.invalid("invalid stage", problems));
     }
-    Map<String, String> newVariables = variables;
-    JsonObject patch = canaryPatch;
     AtomicReference<ApiState> after = new AtomicReference<>();
     return store.update(name, owned -> {
       ApiState base = base(name, owned);
       if (base == null || base.deleted()) {
         throw WriteRefused.notFound("no API named '" + name + "'");
       }
-      StageState old = base.stage(stage);
-      String deploymentId = body.containsKey("deploymentId") ? body.getString("deploymentId") : old.deploymentId();
-      Map<String, String> vars = body.containsKey("variables") ? newVariables : old.variables();
-      StageState.Canary canary = old.canary();
-      if (body.containsKey("canary")) {
-        canary = patch == null ? null : new StageState.Canary(
-            patch.containsKey("deploymentId") ? patch.getString("deploymentId") : canary != null ? canary.deploymentId() : null,
-            patch.containsKey("percent") ? patch.getNumber("percent").doubleValue() : canary != null ? canary.percent() : 0,
-            patch.containsKey("sticky") ? patch.getBoolean("sticky") : canary != null && canary.sticky());
-      }
-      List<String> refused = new ArrayList<>();
-      if (deploymentId != null && base.deployment(deploymentId) == null) {
-        refused.add("deploymentId: API '" + name + "' has no deployment '" + deploymentId + "'");
-      }
-      if (canary != null && canary.deploymentId() == null) {
-        refused.add("canary.deploymentId: is required");
-      } else if (canary != null && base.deployment(canary.deploymentId()) == null) {
-        refused.add("canary.deploymentId: API '" + name + "' has no deployment '" + canary.deploymentId() + "'");
-      }
-      if (!refused.isEmpty()) {
-        throw WriteRefused.invalid("invalid stage", refused);
-      }
-      ApiState next = base.withStage(stage, new StageState(deploymentId, vars, canary));
+      ApiState next = base.withStage(stage, patch.applyTo(base.stage(stage), base));
       check(next);
       after.set(next);
       return next;
