@@ -3,43 +3,56 @@ package dev.portico.gateway.cli;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code run --watch}: calls back when the configuration file may have changed, once its directory
- * has been quiet for a moment, so that an editor's several writes make one call.
+ * {@code run --watch}: calls back when the configuration file may have changed, once the changes
+ * have stopped for a moment, so that an editor's several writes make one call.
  *
  * @implNote It watches the file's directory, not the file: editors save by renaming a new file
- *     over the old one, and Kubernetes updates a mounted ConfigMap by swapping a symbolic link to
- *     a new directory; neither modifies the file that was there. When the file is a symbolic
- *     link, the directory of its target is watched too. Any change there calls back; the caller
- *     compares the content ({@link ConfigReloader#requestIfChanged}).
+ *     over the old one, and Kubernetes updates a mounted ConfigMap by swapping a symbolic link
+ *     ({@code ..data}) to a new directory; neither modifies the file that was there. When the file
+ *     is a symbolic link, the directory of its target is watched too. Only events that name the
+ *     file (or its target), Kubernetes' {@code ..} entries or a lost event count: the directory may
+ *     hold busy files (a log), which must neither call back nor keep postponing the call. The
+ *     caller compares the content ({@link ConfigReloader#requestIfChanged}).
  */
 final class ConfigFileWatcher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger("portico");
 
+  /** However often the file keeps changing, it is read at least this often. */
+  private static final long MAX_DELAY_NANOS = Duration.ofSeconds(2).toNanos();
+
   private final WatchService service;
   private final Set<Path> dirs;
-  private final Duration quiet;
+  private final Set<Path> names;
+  private final long quietNanos;
   private final Runnable onChange;
+  private int validKeys;
 
-  private ConfigFileWatcher(WatchService service, Set<Path> dirs, Duration quiet, Runnable onChange) {
+  private ConfigFileWatcher(WatchService service, Set<Path> dirs, Set<Path> names, Duration quiet, Runnable onChange) {
     this.service = service;
     this.dirs = dirs;
-    this.quiet = quiet;
+    this.names = names;
+    this.quietNanos = quiet.toNanos();
     this.onChange = onChange;
+    this.validKeys = dirs.size();
   }
 
   /**
@@ -50,9 +63,9 @@ final class ConfigFileWatcher implements AutoCloseable {
    */
   static ConfigFileWatcher start(Path file, Duration quiet, Runnable onChange) throws IOException {
     Path absolute = file.toAbsolutePath().normalize();
-    Set<Path> dirs = new LinkedHashSet<>();
-    dirs.add(absolute.getParent());
-    dirs.add(absolute.toRealPath().getParent());
+    Path real = absolute.toRealPath();
+    Set<Path> dirs = new LinkedHashSet<>(List.of(absolute.getParent(), real.getParent()));
+    Set<Path> names = new HashSet<>(List.of(absolute.getFileName(), real.getFileName()));
     WatchService service = absolute.getFileSystem().newWatchService();
     try {
       for (Path dir : dirs) {
@@ -62,7 +75,7 @@ final class ConfigFileWatcher implements AutoCloseable {
       service.close();
       throw e;
     }
-    ConfigFileWatcher watcher = new ConfigFileWatcher(service, dirs, quiet, onChange);
+    ConfigFileWatcher watcher = new ConfigFileWatcher(service, dirs, names, quiet, onChange);
     Thread thread = new Thread(watcher::watch, "portico-config-watch");
     thread.setDaemon(true);
     thread.start();
@@ -73,14 +86,22 @@ final class ConfigFileWatcher implements AutoCloseable {
   private void watch() {
     try {
       while (true) {
-        WatchKey key = service.take();
-        boolean watching = consume(key);
-        for (WatchKey more; (more = service.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null; ) {
-          watching &= consume(more);
+        if (!consume(service.take())) {
+          continue;
+        }
+        // the file changed: wait until it has not for `quiet`, or at most MAX_DELAY in all
+        long first = System.nanoTime();
+        long last = first;
+        for (long wait = quietNanos; wait > 0;
+            wait = Math.min(last + quietNanos, first + MAX_DELAY_NANOS) - System.nanoTime()) {
+          WatchKey more = service.poll(wait, TimeUnit.NANOSECONDS);
+          if (more != null && consume(more)) {
+            last = System.nanoTime();
+          }
         }
         onChange.run();
-        if (!watching) {
-          log.warn("stopped watching {}: a watched directory is gone; SIGHUP still reloads", dirs);
+        if (validKeys == 0) {
+          log.warn("stopped watching {}: the directory is gone; SIGHUP still reloads", dirs);
           return;
         }
       }
@@ -91,10 +112,18 @@ final class ConfigFileWatcher implements AutoCloseable {
     }
   }
 
-  /** Takes the key's events (what they are does not matter) and re-arms it; false once it is no longer valid. */
-  private static boolean consume(WatchKey key) {
-    key.pollEvents();
-    return key.reset();
+  /** Takes the key's events and re-arms it; true if one of them may concern the file. */
+  private boolean consume(WatchKey key) {
+    boolean concerned = false;
+    for (WatchEvent<?> event : key.pollEvents()) {
+      concerned |= event.kind() == OVERFLOW
+          || event.context() instanceof Path name && (names.contains(name) || name.toString().startsWith(".."));
+    }
+    if (!key.reset()) {
+      validKeys--;
+      concerned = true; // a watched directory is gone: the file may be somewhere new
+    }
+    return concerned;
   }
 
   @Override
