@@ -326,14 +326,16 @@ public final class GatewayServer {
     GatewayConfig merged = new GatewayConfig(server, running.admin(), counterSettings, running.plugins(),
         reloaded.apis(), reloaded.usagePlans(), reloaded.baseDir());
     return vertx.<Void>executeBlocking(() -> {
+      int fromFile;
       synchronized (applyLock) {
         config = merged;
         environment.plans(merged.usagePlans());
-        definitions.useFile(merged);
+        fromFile = definitions.useFile(merged);
         apply();
       }
-      log.info("configuration reloaded: {} API{} from the file", merged.apis().size(),
-          merged.apis().size() == 1 ? "" : "s");
+      int ignored = merged.apis().size() - fromFile;
+      log.info("configuration reloaded: {} API{} served from the file{}", fromFile, fromFile == 1 ? "" : "s",
+          ignored == 0 ? "" : " (" + ignored + " ignored: the admin API manages them)");
       return null;
     }, false);
   }
