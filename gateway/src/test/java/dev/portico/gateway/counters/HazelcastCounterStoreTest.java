@@ -2,6 +2,7 @@ package dev.portico.gateway.counters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.config.Config;
@@ -118,6 +119,60 @@ class HazelcastCounterStoreTest {
     assertFalse(await(storeOn(2).addToWindow("rw", 1, QuotaPeriod.HOUR)).allowed());
     await(window.refund());
     assertTrue(await(storeOn(0).addToWindow("rw", 1, QuotaPeriod.HOUR)).allowed());
+  }
+
+  @Test
+  void aBatchedViewTakesATenthOfTheBurstAndSpendsItWithoutAskingAgain() throws Exception {
+    HazelcastCounterStore shared = storeOn(0);
+    assertSame(shared.batched(), shared.batched(), "one view per store");
+    shared.close();
+    // no periodic return during the test: the shared bucket shows exactly what was fetched
+    try (BatchedCounterStore batched = new BatchedCounterStore(vertx, shared, shared, Duration.ofHours(1))) {
+      for (int i = 0; i < 10; i++) {
+        assertTrue(await(batched.takeToken("batch", 0.001, 100)).allowed());
+      }
+      // ten admitted, one batch of ten taken from the shared bucket: it has 90 left
+      assertEquals(89, await(storeOn(1).takeToken("batch", 0.001, 100)).remaining());
+      assertTrue(await(batched.takeToken("batch", 0.001, 100)).allowed()); // the next batch
+      assertEquals(78, await(storeOn(2).takeToken("batch", 0.001, 100)).remaining());
+    }
+  }
+
+  @Test
+  void aBatchedViewGivesBackWhatItHoldsWhenClosed() throws Exception {
+    HazelcastCounterStore batchedStore = storeOn(0);
+    assertTrue(await(batchedStore.batched().takeToken("give-back", 0.001, 50)).allowed());
+    batchedStore.close(); // 4 of its batch of 5 unspent
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    ThrottleDecision strict;
+    do { // the return is sent, not awaited: poll the shared bucket (each poll takes a token, refunded)
+      strict = await(storeOn(1).takeToken("give-back", 0.001, 50));
+      await(strict.refund());
+    } while (strict.remaining() != 48 && System.nanoTime() < deadline);
+    assertEquals(48, strict.remaining(), "50, minus the one spent, minus this one");
+  }
+
+  @Test
+  void batchedViewsOnTwoMembersAdmitTheWholeBucketAndNoMore() throws Exception {
+    try (HazelcastCounterStore a = storeOn(0); HazelcastCounterStore b = storeOn(1)) {
+      List<Future<ThrottleDecision>> all = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        all.add((i % 2 == 0 ? a : b).batched().takeToken("two-views", 0.001, 100));
+      }
+      long admitted = 0;
+      for (Future<ThrottleDecision> f : all) {
+        ThrottleDecision d = await(f);
+        if (d.allowed()) {
+          admitted++;
+        } else {
+          assertEquals(100, d.limit());
+          assertTrue(d.resetAfter().toMillis() > 0, d.toString());
+        }
+      }
+      // no refill to speak of (a token per 1000 s): every admission spent one of the 100 tokens,
+      // and a node refuses only while the other holds at most one batch (10) unspent
+      assertTrue(admitted <= 100 && admitted >= 90, "admitted " + admitted);
+    }
   }
 
   @Test

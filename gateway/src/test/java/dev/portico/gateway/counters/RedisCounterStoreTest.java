@@ -63,6 +63,25 @@ class RedisCounterStoreTest {
   }
 
   @Test
+  void aBatchedViewTakesATenthOfTheBurstAndGivesBackWhatItDidNotSpend() throws Exception {
+    // no periodic return during the test: the shared bucket shows exactly what was fetched
+    BatchedCounterStore batched = new BatchedCounterStore(vertx, store, store, Duration.ofHours(1));
+    for (int i = 0; i < 11; i++) {
+      assertTrue(await(batched.takeToken("batch", 0.001, 100)).allowed());
+    }
+    // 11 admitted from two batches of 10: the shared bucket has 80 left
+    assertEquals(79, await(store.takeToken("batch", 0.001, 100)).remaining());
+    batched.close(); // gives back the 9 unspent
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    ThrottleDecision strict;
+    do { // the return is sent, not awaited: poll (each poll takes a token, refunded)
+      strict = await(store.takeToken("batch", 0.001, 100));
+      await(strict.refund());
+    } while (strict.remaining() != 87 && System.nanoTime() < deadline);
+    assertEquals(87, strict.remaining(), "100, minus 12 spent, minus this one");
+  }
+
+  @Test
   void keysAreIsolated() throws Exception {
     assertTrue(await(store.takeToken("a", 0.001, 1)).allowed());
     assertTrue(await(store.takeToken("b", 0.001, 1)).allowed());
