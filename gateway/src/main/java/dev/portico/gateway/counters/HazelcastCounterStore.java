@@ -25,6 +25,20 @@ import java.util.concurrent.TimeUnit;
  *     time-to-live (a bucket until it would be full again, a window until it ends), so idle keys
  *     leave the map by themselves. The backup replica is given the primary's resulting value, not
  *     asked to recompute it with its own clock. Every call is bounded by a timeout from dispatch.
+ * @implNote When a member stops (shut down or crashed) with decisions in flight, what the survivors
+ *     admit stays within those decisions of the exact count. Keys it did not own keep their counts
+ *     on their owners: exact, except that a decision the stopped member had sent and never saw
+ *     answered may have counted (its caller gets a failure, so it admitted nothing: the key admits
+ *     less, never more). Keys it owned continue on their backup replicas, which hold every increment
+ *     whose answer was received: Hazelcast completes a call only once the backup has acknowledged
+ *     it, and re-runs it on the new owner when the primary dies first. A decision in flight to the
+ *     stopped member may therefore be counted twice (it had reached the backup), or, if the member
+ *     is not noticed as gone within Hazelcast's backup acknowledgement timeout
+ *     ({@code hazelcast.operation.backup.timeout.millis}, 5 s), answered without its backup. The
+ *     bound, per stopped member: for a key it did not own, at most the limit, and at most its own
+ *     failed decisions under it; for the keys it owned, within the decisions in flight to it of the
+ *     exact count. Decisions waiting for a backup acknowledgement from the stopped member wait up
+ *     to that timeout: past the store's own timeout they fail, and {@code onStoreFailure} applies.
  */
 public final class HazelcastCounterStore implements CounterStore, TokenBatches, AutoCloseable {
 
