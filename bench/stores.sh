@@ -32,7 +32,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 harness=${HARNESS:-$root/../shared/bench}
-out=${OUT_DIR:-/tmp/gwbench/portico-stores}
+out=${OUT_DIR:-/tmp/gwbench/portico-stores-$(date +%Y%m%d-%H%M%S)} # compare.sh adds to a results.tsv it finds
 work=${WORK:-/tmp/gwbench/portico-stores-homes}
 config=$here/portico-stores.yaml
 

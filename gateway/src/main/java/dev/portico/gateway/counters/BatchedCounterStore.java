@@ -124,11 +124,6 @@ public final class BatchedCounterStore implements CounterStore, AutoCloseable {
     giveBackAll();
   }
 
-  /** How many buckets this node holds an allowance of (for tests). */
-  int size() {
-    return allowances.size();
-  }
-
   private Future<TokenBatches.Grant> fetch(String key, Allowance a) {
     return batches.takeTokens(key, a.rate, a.burst, batchSize(a.burst)).andThen(ar -> {
       synchronized (a) {
