@@ -51,7 +51,8 @@ public interface CounterStore {
    * counters.takeToken("ip:" + ctx.sourceIp(), 10, 20); // mostly answered without a network hop
    * }</pre>
    *
-   * <p>A batch is a tenth of the bucket's burst, rounded up; a node holds at most one batch per
+   * <p>A batch is a tenth of the bucket's burst, rounded up (a burst of 10 or less is decided
+   * exactly: batches of one would save nothing); a node holds at most one batch per
    * bucket, never longer than about a second (what it has not spent goes back to the shared
    * bucket). Hence the bound, for a bucket shared by {@code n} nodes: in any interval of {@code t}
    * seconds it admits at most {@code burst + rate * t} (the exact bucket) {@code + n * ceil(burst

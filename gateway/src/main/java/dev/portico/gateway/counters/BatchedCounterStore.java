@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The batched view of a shared store ({@link CounterStore#batched()}, {@code rate-limit}'s
  * {@code strict: false}): token buckets decided on this node from allowances taken from the shared
- * bucket a {@link #batchSize batch} at a time; calendar windows decided by the exact store.
+ * bucket a {@link #batchSize batch} at a time (a bucket whose batch would be one token, a burst of
+ * 10 or less, is decided by the exact store); calendar windows decided by the exact store.
  *
  * <p>For each bucket the node holds an allowance: tokens taken from the shared bucket and not yet
  * spent. A request spends one without a network hop. When the allowance is empty, one request
@@ -79,6 +80,10 @@ public final class BatchedCounterStore implements CounterStore, AutoCloseable {
     if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond) || burst < 1) {
       return Future.failedFuture(new IllegalArgumentException(
           "a token bucket needs a positive rate and a burst of at least 1 (rate " + ratePerSecond + ", burst " + burst + ")"));
+    }
+    if (batchSize(burst) == 1) {
+      // batches of one token save no round trip, and would queue a node's requests behind one fetch at a time
+      return exact.takeToken(key, ratePerSecond, burst);
     }
     while (true) {
       Allowance a = allowances.computeIfAbsent(key, k -> new Allowance(ratePerSecond, burst));
