@@ -381,8 +381,11 @@ public final class GatewayServer {
         })
         .transform(ar -> {
           instances.closeAll();
+          // a shared store gives back what its batched view holds; Redis also closes its connections
           if (counters instanceof RedisCounterStore redis) {
             redis.close();
+          } else if (counters instanceof HazelcastCounterStore hazelcast) {
+            hazelcast.close();
           }
           return vertx.close();
         });
