@@ -252,6 +252,23 @@ final class PorticoProcess {
     process.destroy();
   }
 
+  /** Sends a signal by name ({@code HUP}, {@code INT}, ...) with {@code kill} and returns at once. */
+  void sendSignal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -" + name + " " + process.pid() + " failed: "
+            + new String(kill.getInputStream().readAllBytes(), UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while sending SIG" + name, e);
+    }
+  }
+
   /** Kills the process and whatever it started, at once (SIGKILL). */
   void kill() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -39,4 +39,31 @@ public interface CounterStore {
    * @return the decision; an admitting one can be refunded (the count goes down by one)
    */
   Future<ThrottleDecision> addToWindow(String key, long limit, QuotaPeriod period);
+
+  /**
+   * This store for a throttler that trades exactness for speed ({@code rate-limit}'s
+   * {@code strict: false}): token buckets are decided on this node from allowances it takes from
+   * the shared bucket a batch at a time; windows stay exact. Call it once, when the policy is
+   * created, and keep the view: it is shared by every policy, and the gateway closes it.
+   *
+   * <pre>{@code
+   * CounterStore counters = config.strict() ? env.counters() : env.counters().batched();
+   * counters.takeToken("ip:" + ctx.sourceIp(), 10, 20); // mostly answered without a network hop
+   * }</pre>
+   *
+   * <p>A batch is a tenth of the bucket's burst, rounded up (a burst of 10 or less is decided
+   * exactly: batches of one would save nothing); a node holds at most one batch per
+   * bucket, never longer than about a second (what it has not spent goes back to the shared
+   * bucket). Hence the bound, for a bucket shared by {@code n} nodes: in any interval of {@code t}
+   * seconds it admits at most {@code burst + rate * t} (the exact bucket) {@code + n * ceil(burst
+   * / 10)}. It refuses a request only when the node's allowance is empty and the shared bucket
+   * has no whole token, while the other nodes hold at most {@code (n - 1) * ceil(burst / 10)}
+   * unspent tokens. {@code RateLimit-Remaining} and {@code RateLimit-Reset} are estimates there.
+   *
+   * @return a view deciding token buckets in batches; a store that is not shared (the local one)
+   *     is exact at no cost and returns itself, which is the default
+   */
+  default CounterStore batched() {
+    return this;
+  }
 }

@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,16 +29,29 @@ import sun.misc.SignalHandler;
 
 /**
  * {@code bin/portico}: run the gateway (the default), validate a configuration, list plugins, print
- * the version. Exit codes: 0 success; 1 invalid configuration or failed start; 2 usage error.
+ * the version; {@code deploy}, {@code deployments} and {@code stages} talk to a running gateway's
+ * admin API. Exit codes: 0 success; 1 invalid configuration, failed start or refused admin call;
+ * 2 usage error.
  */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
     description = "Portico API gateway. Without a command, runs the gateway.",
     subcommands = {PorticoCli.Run.class, PorticoCli.Validate.class, PorticoCli.Plugins.class, PorticoCli.VersionCommand.class,
-        TokenCommand.class})
+        TokenCommand.class, DeployCommand.class, DeploymentsCommand.class, StagesCommand.class})
 public final class PorticoCli implements Callable<Integer> {
 
   @Mixin
   RunOptions run = new RunOptions();
+
+  private final Map<String, String> env;
+
+  private PorticoCli(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The environment the commands read ({@code PORTICO_ADMIN_TOKEN}, ...). */
+  Map<String, String> env() {
+    return env;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -51,7 +66,12 @@ public final class PorticoCli implements Callable<Integer> {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new PorticoCli());
+    return commandLine(System.getenv());
+  }
+
+  /** The command line with {@code env} standing for the process's environment, for tests. */
+  static CommandLine commandLine(Map<String, String> env) {
+    return new CommandLine(new PorticoCli(env));
   }
 
   /** The home of the distribution: {@code -Dportico.home}, set by {@code bin/portico}, else the working directory. */
@@ -75,25 +95,42 @@ public final class PorticoCli implements Callable<Integer> {
         err.println(file + ": no such configuration file");
         return null;
       }
+      Path pluginsDir = PluginsDir.of(file, home());
       PolicyCatalog catalog;
       try {
-        catalog = PolicyCatalog.load(PluginsDir.of(file, home()), PorticoCli.class.getClassLoader());
+        catalog = PolicyCatalog.load(pluginsDir, PorticoCli.class.getClassLoader());
       } catch (PluginLoadException e) {
         err.println(e.getMessage());
         return null;
       }
-      LoadResult result = new ConfigLoader(catalog.factories(), System.getenv()).load(file);
+      ConfigLoader loader = new ConfigLoader(catalog.factories(), System.getenv());
+      String text;
+      try {
+        // read here rather than by loader.load(file): a reload compares with what was loaded
+        text = Files.readString(file);
+      } catch (IOException e) {
+        err.println(file + ": cannot read the configuration: " + e.getMessage());
+        catalog.close();
+        return null;
+      }
+      LoadResult result = loader.parse(text, file.toAbsolutePath().normalize().getParent());
       if (!result.ok()) {
         result.problems().forEach(err::println);
         err.flush();
         catalog.close();
         return null;
       }
-      return new Loaded(result.config(), catalog);
+      return new Loaded(result.config(), catalog, loader, pluginsDir, text);
     }
   }
 
-  record Loaded(GatewayConfig config, PolicyCatalog catalog) {}
+  /**
+   * A configuration loaded without problems.
+   *
+   * @param loader the loader that read it, with the plugins' factories: a reload uses it again
+   * @param text the file as it was read
+   */
+  record Loaded(GatewayConfig config, PolicyCatalog catalog, ConfigLoader loader, Path pluginsDir, String text) {}
 
   /** {@code run}: the options of the default command. */
   static final class RunOptions extends ConfigOption {
@@ -111,6 +148,12 @@ public final class PorticoCli implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Deployments and stage state (default: data/)")
     Path dataDir;
+
+    @Option(names = "--watch", description = "Reload the configuration when its file changes (SIGHUP always reloads it)")
+    boolean watch;
+
+    /** How long the file's directory must stay quiet after a change before it is read again. */
+    static final Duration WATCH_QUIET = Duration.ofMillis(300);
 
     int run() throws InterruptedException {
       PrintWriter err = new PrintWriter(System.err, true);
@@ -132,9 +175,17 @@ public final class PorticoCli implements Callable<Integer> {
         loaded.catalog().close();
         return 1;
       }
+      ConfigReloader reloader = new ConfigReloader(file(), loaded.text(), loaded.loader(), loaded.pluginsDir(),
+          gateway::reload);
+      reloadOnSighup(reloader);
+      ConfigFileWatcher watcher = watch ? watch(reloader) : null;
       CountDownLatch stopped = new CountDownLatch(1);
       SignalHandler drain = signal -> {
         log.info("received SIG{}", signal.getName());
+        if (watcher != null) {
+          watcher.close();
+        }
+        reloader.close();
         gateway.drain().onComplete(ar -> {
           loaded.catalog().close();
           stopped.countDown();
@@ -146,6 +197,32 @@ public final class PorticoCli implements Callable<Integer> {
       log.info("stopped");
       flushLogs();
       return 0;
+    }
+
+    private static void reloadOnSighup(ConfigReloader reloader) {
+      try {
+        SignalHandler previous = Signal.handle(new Signal("HUP"), signal -> {
+          log.info("received SIGHUP");
+          reloader.request("SIGHUP");
+        });
+        if (previous == SignalHandler.SIG_IGN) {
+          // started with SIGHUP ignored (nohup): the JVM keeps it ignored
+          log.warn("SIGHUP is ignored by this process (started with nohup?): use --watch to reload the configuration");
+        } else {
+          log.info("kill -HUP {} reloads the configuration", ProcessHandle.current().pid());
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn("SIGHUP cannot be handled here ({}): use --watch to reload the configuration", e.getMessage());
+      }
+    }
+
+    private ConfigFileWatcher watch(ConfigReloader reloader) {
+      try {
+        return ConfigFileWatcher.start(file(), WATCH_QUIET, () -> reloader.requestIfChanged("changed on disk"));
+      } catch (IOException e) {
+        log.error("cannot watch {} ({}): SIGHUP still reloads it", file(), e.getMessage());
+        return null;
+      }
     }
   }
 

@@ -25,8 +25,22 @@ import java.util.concurrent.TimeUnit;
  *     time-to-live (a bucket until it would be full again, a window until it ends), so idle keys
  *     leave the map by themselves. The backup replica is given the primary's resulting value, not
  *     asked to recompute it with its own clock. Every call is bounded by a timeout from dispatch.
+ * @implNote When a member stops (shut down or crashed) with decisions in flight, what the survivors
+ *     admit stays within those decisions of the exact count. Keys it did not own keep their counts
+ *     on their owners: exact, except that a decision the stopped member had sent and never saw
+ *     answered may have counted (its caller gets a failure, so it admitted nothing: the key admits
+ *     less, never more). Keys it owned continue on their backup replicas, which hold every increment
+ *     whose answer was received: Hazelcast completes a call only once the backup has acknowledged
+ *     it, and re-runs it on the new owner when the primary dies first. A decision in flight to the
+ *     stopped member may therefore be counted twice (it had reached the backup), or, if the member
+ *     is not noticed as gone within Hazelcast's backup acknowledgement timeout
+ *     ({@code hazelcast.operation.backup.timeout.millis}, 5 s), answered without its backup. The
+ *     bound, per stopped member: for a key it did not own, at most the limit, and at most its own
+ *     failed decisions under it; for the keys it owned, within the decisions in flight to it of the
+ *     exact count. Decisions waiting for a backup acknowledgement from the stopped member wait up
+ *     to that timeout: past the store's own timeout they fail, and {@code onStoreFailure} applies.
  */
-public final class HazelcastCounterStore implements CounterStore {
+public final class HazelcastCounterStore implements CounterStore, TokenBatches, AutoCloseable {
 
   /** The map holding every counter. */
   public static final String MAP = "portico-counters";
@@ -34,6 +48,7 @@ public final class HazelcastCounterStore implements CounterStore {
   private final Vertx vertx;
   private final IMap<String, long[]> map;
   private final long timeoutMillis;
+  private BatchedCounterStore batched;
 
   public HazelcastCounterStore(Vertx vertx, HazelcastInstance hazelcast, Duration timeout) {
     this.vertx = vertx;
@@ -45,7 +60,7 @@ public final class HazelcastCounterStore implements CounterStore {
   public Future<ThrottleDecision> takeToken(String key, double ratePerSecond, long burst) {
     String k = "tb:" + key;
     return submit(k, new TakeToken(ratePerSecond, burst, 1)).map(r -> {
-      if (r[0] == 1) {
+      if (r[0] > 0) {
         return ThrottleDecision.admit(burst, r[1], Duration.ofMillis(r[2]),
             () -> submit(k, new TakeToken(ratePerSecond, burst, -1)).mapEmpty());
       }
@@ -67,23 +82,55 @@ public final class HazelcastCounterStore implements CounterStore {
     });
   }
 
+  @Override
+  public Future<Grant> takeTokens(String key, double ratePerSecond, long burst, long max) {
+    return submit("tb:" + key, new TakeToken(ratePerSecond, burst, max)).map(r -> new Grant(r[0], r[1], r[2]));
+  }
+
+  @Override
+  public Future<Void> giveBack(String key, double ratePerSecond, long burst, long tokens) {
+    return submit("tb:" + key, new TakeToken(ratePerSecond, burst, -tokens)).mapEmpty();
+  }
+
+  /** The view of {@link CounterStore#batched()}: one per store, created on first use, closed with the store. */
+  @Override
+  public synchronized CounterStore batched() {
+    if (batched == null) {
+      batched = new BatchedCounterStore(vertx, this, this, BatchedCounterStore.RETURN_EVERY);
+    }
+    return batched;
+  }
+
+  /** Gives back what the batched view holds; the cluster itself belongs to the caller. */
+  @Override
+  public synchronized void close() {
+    if (batched != null) {
+      batched.close();
+    }
+  }
+
   private Future<long[]> submit(String key, EntryProcessor<String, long[], long[]> processor) {
-    return Future.fromCompletionStage(map.submitToKey(key, processor), vertx.getOrCreateContext())
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    try {
+      return Future.fromCompletionStage(map.submitToKey(key, processor), vertx.getOrCreateContext())
+          .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) { // e.g. this member has stopped: a failed decision, not an exception in the pipeline
+      return Future.failedFuture(e);
+    }
   }
 
   /**
-   * Takes ({@code cost} 1) or gives back (-1) a token. The entry is {tokens in millionths, time of
-   * the last refill in ms}; the result {allowed, remaining, ms to full (admitted) or to the next
-   * token (rejected)}.
+   * Takes up to {@code cost} tokens (as many whole ones as there are, none if less than one), or
+   * gives back {@code -cost}. The entry is {tokens in millionths, time of the last refill in ms};
+   * the result {tokens taken (given back: 1), remaining, ms to full (taken) or to the next token
+   * (none taken)}.
    */
   static final class TakeToken extends Primary {
     private static final long serialVersionUID = 1L;
     private final double rate;
     private final long burst;
-    private final int cost;
+    private final long cost;
 
-    TakeToken(double rate, long burst, int cost) {
+    TakeToken(double rate, long burst, long cost) {
       this.rate = rate;
       this.burst = burst;
       this.cost = cost;
@@ -96,22 +143,20 @@ public final class HazelcastCounterStore implements CounterStore {
       double tokens = state == null ? burst : state[0] / 1e6;
       long last = state == null ? now : state[1];
       tokens = Math.min(burst, tokens + Math.max(0, now - last) / 1000.0 * rate);
-      boolean allowed;
+      long taken;
       if (cost < 0) {
         tokens = Math.min(burst, tokens - cost);
-        allowed = true;
-      } else if (tokens >= cost) {
-        tokens -= cost;
-        allowed = true;
+        taken = 1;
       } else {
-        allowed = false;
+        taken = Math.min(cost, (long) Math.floor(tokens));
+        tokens -= taken;
       }
       long toFull = (long) Math.ceil((burst - tokens) / rate * 1000);
       store(entry, new long[] {Math.round(tokens * 1e6), now}, toFull + 1000);
-      if (allowed) {
-        return new long[] {1, (long) Math.floor(tokens), toFull};
+      if (taken > 0) {
+        return new long[] {taken, (long) Math.floor(tokens), toFull};
       }
-      return new long[] {0, 0, (long) Math.ceil((cost - tokens) / rate * 1000)};
+      return new long[] {0, 0, (long) Math.ceil((1 - tokens) / rate * 1000)};
     }
   }
 

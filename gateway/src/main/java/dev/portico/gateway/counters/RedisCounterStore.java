@@ -29,9 +29,13 @@ import java.util.concurrent.TimeUnit;
  *     call that times out or fails fails the decision, and the gateway applies
  *     {@code counters.onStoreFailure}. The client reconnects by itself once Redis is back.
  */
-public final class RedisCounterStore implements CounterStore, AutoCloseable {
+public final class RedisCounterStore implements CounterStore, TokenBatches, AutoCloseable {
 
-  /** Takes (ARGV[3] = 1) or gives back (-1) a token; returns {allowed, remaining, millis to full or to the next token}. */
+  /**
+   * Takes up to ARGV[3] tokens (as many whole ones as there are, none if less than one), or gives
+   * back -ARGV[3]; returns {tokens taken (given back: 1), remaining, millis to full, or to the next
+   * token when none was taken}.
+   */
   static final String TOKEN_BUCKET = """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -45,21 +49,21 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
       local elapsed = now - ts
       if elapsed < 0 then elapsed = 0 end
       tokens = math.min(burst, tokens + elapsed / 1000000 * rate)
-      local allowed = 0
+      local taken = 0
       if cost < 0 then
         tokens = math.min(burst, tokens - cost)
-        allowed = 1
-      elseif tokens >= cost then
-        tokens = tokens - cost
-        allowed = 1
+        taken = 1
+      else
+        taken = math.min(cost, math.floor(tokens))
+        tokens = tokens - taken
       end
       local toFull = math.ceil((burst - tokens) / rate * 1000)
       redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
       redis.call('PEXPIRE', KEYS[1], toFull + 1000)
-      if allowed == 1 then
-        return {1, math.floor(tokens), toFull}
+      if taken > 0 then
+        return {taken, math.floor(tokens), toFull}
       end
-      return {0, 0, math.ceil((cost - tokens) / rate * 1000)}
+      return {0, 0, math.ceil((1 - tokens) / rate * 1000)}
       """;
 
   /**
@@ -129,15 +133,18 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
   private static final String BUCKET_SHA = sha1(TOKEN_BUCKET);
   private static final String WINDOW_SHA = sha1(CALENDAR_WINDOW);
 
+  private final Vertx vertx;
   private final Redis redis;
   private final long timeoutMillis;
   private final String prefix;
+  private BatchedCounterStore batched;
 
   /**
    * @param endpoint e.g. {@code redis://127.0.0.1:6379}
    * @param timeout bound on each decision, from dispatch to answer
    */
   public RedisCounterStore(Vertx vertx, String endpoint, Duration timeout) {
+    this.vertx = vertx;
     this.redis = Redis.createClient(vertx, new RedisOptions()
         .setConnectionString(endpoint)
         .setMaxPoolSize(16)
@@ -153,7 +160,7 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
     String rate = Double.toString(ratePerSecond);
     String size = Long.toString(burst);
     return run(BUCKET_SHA, TOKEN_BUCKET, k, rate, size, "1").map(r -> {
-      if (r.get(0).toInteger() == 1) {
+      if (r.get(0).toLong() > 0) {
         return ThrottleDecision.admit(burst, r.get(1).toLong(), Duration.ofMillis(r.get(2).toLong()),
             () -> run(BUCKET_SHA, TOKEN_BUCKET, k, rate, size, "-1").mapEmpty());
       }
@@ -176,6 +183,27 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
     });
   }
 
+  @Override
+  public Future<Grant> takeTokens(String key, double ratePerSecond, long burst, long max) {
+    return run(BUCKET_SHA, TOKEN_BUCKET, prefix + "tb:" + key, Double.toString(ratePerSecond), Long.toString(burst),
+        Long.toString(max)).map(r -> new Grant(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toLong()));
+  }
+
+  @Override
+  public Future<Void> giveBack(String key, double ratePerSecond, long burst, long tokens) {
+    return run(BUCKET_SHA, TOKEN_BUCKET, prefix + "tb:" + key, Double.toString(ratePerSecond), Long.toString(burst),
+        Long.toString(-tokens)).mapEmpty();
+  }
+
+  /** The view of {@link CounterStore#batched()}: one per store, created on first use, closed with the store. */
+  @Override
+  public synchronized CounterStore batched() {
+    if (batched == null) {
+      batched = new BatchedCounterStore(vertx, this, this, BatchedCounterStore.RETURN_EVERY);
+    }
+    return batched;
+  }
+
   /** EVALSHA, or EVAL when Redis does not have the script (first use, or after a restart). */
   private Future<Response> run(String sha, String script, String key, String... args) {
     return send(Command.EVALSHA, sha, key, args)
@@ -194,7 +222,10 @@ public final class RedisCounterStore implements CounterStore, AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (batched != null) {
+      batched.close();
+    }
     redis.close();
   }
 

@@ -12,13 +12,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's counter store as every throttler sees it: the store itself, with each decision
  * timed (from the call to the answer, failures included) and each failure counted, by store type
- * and operation. A refund is not a decision and is not timed.
+ * and operation. A refund is not a decision and is not timed. The {@linkplain #batched() batched
+ * view} of a shared store is timed under its own type, {@code <type>-batched}: its decisions are
+ * mostly local, and mixing them in would hide the store's own latency.
  */
 final class TimedCounterStore implements CounterStore {
 
   private final CounterStore store;
+  private final String type;
+  private final MeterRegistry registry;
   private final Operation takeToken;
   private final Operation addToWindow;
+  private CounterStore batched;
 
   /** The meters of one operation on this store. */
   private record Operation(Timer duration, Counter errors) {
@@ -35,6 +40,8 @@ final class TimedCounterStore implements CounterStore {
 
   TimedCounterStore(CounterStore store, String type, MeterRegistry registry) {
     this.store = store;
+    this.type = type;
+    this.registry = registry;
     this.takeToken = operation(registry, type, "takeToken");
     this.addToWindow = operation(registry, type, "addToWindow");
   }
@@ -54,6 +61,16 @@ final class TimedCounterStore implements CounterStore {
   public Future<ThrottleDecision> takeToken(String key, double ratePerSecond, long burst) {
     long start = System.nanoTime();
     return takeToken.time(store.takeToken(key, ratePerSecond, burst), start);
+  }
+
+  @Override
+  public synchronized CounterStore batched() {
+    if (batched == null) {
+      CounterStore view = store.batched();
+      // a store that is exact at no cost (the local one) is its own batched view
+      batched = view == store ? this : new TimedCounterStore(view, type + "-batched", registry);
+    }
+    return batched;
   }
 
   @Override

@@ -95,11 +95,12 @@ public final class GatewayServer {
   private final AtomicReference<ActiveConfig> active = new AtomicReference<>();
   private final List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
   private final AtomicBoolean ready = new AtomicBoolean();
+  /** The counter store as policies and usage plans use it: {@link #untimedCounters}, timed by the metrics. */
   private final CounterStore counters;
+  /** The store itself, which the drain closes. */
+  private final CounterStore untimedCounters;
   /** The same store when it is local (it needs sweeping), else null. */
   private final LocalCounterStore localCounters;
-  /** The same store when it is Redis (it needs closing), else null. */
-  private final RedisCounterStore redisCounters;
   private final GatewayMetrics metrics;
   private AdminServer admin;
   private int port;
@@ -110,21 +111,17 @@ public final class GatewayServer {
     this.hazelcast = hazelcast;
     this.config = config;
     this.metrics = metrics;
-    CounterStore chosen;
     if ("redis".equals(store)) {
       this.localCounters = null;
-      this.redisCounters = new RedisCounterStore(vertx, config.counters().redisEndpoint(), config.counters().timeout());
-      chosen = redisCounters;
+      this.untimedCounters = new RedisCounterStore(vertx, config.counters().redisEndpoint(), config.counters().timeout());
     } else if ("hazelcast".equals(store)) {
       this.localCounters = null;
-      this.redisCounters = null;
-      chosen = new HazelcastCounterStore(vertx, hazelcast, config.counters().timeout());
+      this.untimedCounters = new HazelcastCounterStore(vertx, hazelcast, config.counters().timeout());
     } else {
       this.localCounters = new LocalCounterStore();
-      this.redisCounters = null;
-      chosen = localCounters;
+      this.untimedCounters = localCounters;
     }
-    this.counters = metrics.timed(store, chosen);
+    this.counters = metrics.timed(store, untimedCounters);
     this.environment = new GatewayEnvironment(vertx, counters, config.baseDir(), config.usagePlans());
     this.instances = new PolicyInstances(factories, environment);
   }
@@ -340,14 +337,16 @@ public final class GatewayServer {
     GatewayConfig merged = new GatewayConfig(server, running.admin(), counterSettings, running.plugins(),
         reloaded.apis(), reloaded.usagePlans(), reloaded.baseDir());
     return vertx.<Void>executeBlocking(() -> {
+      int fromFile;
       synchronized (applyLock) {
         config = merged;
         environment.plans(merged.usagePlans());
-        definitions.useFile(merged);
+        fromFile = definitions.useFile(merged);
         apply();
       }
-      log.info("configuration reloaded: {} API{} from the file", merged.apis().size(),
-          merged.apis().size() == 1 ? "" : "s");
+      int ignored = merged.apis().size() - fromFile;
+      log.info("configuration reloaded: {} API{} served from the file{}", fromFile, fromFile == 1 ? "" : "s",
+          ignored == 0 ? "" : " (" + ignored + " ignored: the admin API manages them)");
       return null;
     }, false);
   }
@@ -393,8 +392,11 @@ public final class GatewayServer {
         })
         .transform(ar -> {
           instances.closeAll();
-          if (redisCounters != null) {
-            redisCounters.close();
+          // a shared store gives back what its batched view holds; Redis also closes its connections
+          if (untimedCounters instanceof RedisCounterStore redis) {
+            redis.close();
+          } else if (untimedCounters instanceof HazelcastCounterStore hazelcast) {
+            hazelcast.close();
           }
           return vertx.close();
         });

@@ -77,10 +77,16 @@ public final class Definitions {
     return file;
   }
 
-  /** Takes a configuration file read again; its APIs that the admin API owns stay ignored (warned). */
-  public void useFile(GatewayConfig reloaded) {
+  /**
+   * Takes a configuration file read again; its APIs that the admin API owns stay ignored (warned).
+   *
+   * @return how many of the file's APIs it serves
+   */
+  public int useFile(GatewayConfig reloaded) {
     this.file = reloaded;
     warnOverridden();
+    Map<String, ApiState> owned = store.states();
+    return (int) reloaded.apis().stream().filter(api -> !owned.containsKey(api.name())).count();
   }
 
   /** Logs, for each API of the file that the admin API owns, that the file's definition is ignored. */
@@ -328,6 +334,8 @@ public final class Definitions {
     JsonObject definition = new JsonObject().put("name", name);
     body.forEach(e -> definition.put(e.getKey(), e.getValue()));
     definition.put("name", name);
+    // what GET /apis/{name} adds, so that its answer can be edited and written back as it is
+    definition.remove("managedBy");
     ApiState existing = find(name);
     secrets.unmask(definition, existing == null ? null : existing.definition(), problems);
     ApiDefinition api = loader.bindApi(definition.copy(), "", file.baseDir(), problems);

@@ -6,7 +6,11 @@ import dev.portico.spi.ThrottleDecision;
 import dev.portico.spi.Throttler;
 import io.vertx.core.Future;
 
-/** Takes one token per request from the bucket of the request's route and caller. */
+/**
+ * Takes one token per request from the bucket of the request's route and caller: on the shared
+ * store itself, or with {@code strict: false} on its {@linkplain CounterStore#batched() batched}
+ * view.
+ */
 final class RateLimiter implements Throttler {
 
   private final RateLimitConfig config;
@@ -15,7 +19,7 @@ final class RateLimiter implements Throttler {
 
   RateLimiter(RateLimitConfig config, CounterStore counters) {
     this.config = config;
-    this.counters = counters;
+    this.counters = config.strict() ? counters : counters.batched();
     this.prefix = config.fingerprint() + ' ';
   }
 
