@@ -48,10 +48,11 @@ public final class GatewayMetrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final String registryName = "portico-" + INSTANCES.incrementAndGet();
-  private final ConcurrentHashMap<RouteKey, RouteMetrics> routes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RouteLabels, RouteMetrics> routes = new ConcurrentHashMap<>();
   private final RouteMetrics unrouted;
 
-  private record RouteKey(String api, String route, String stage, String deployment) {}
+  /** The labels that tell one route's series from another's: {@code route} is its path template. */
+  public record RouteLabels(String api, String route, String stage, String deployment) {}
 
   public GatewayMetrics() {
     this.unrouted = route(UNROUTED, UNROUTED, UNROUTED, UNROUTED);
@@ -94,8 +95,23 @@ public final class GatewayMetrics {
    * a new deployment with an unchanged route) keeps counting where it was.
    */
   public RouteMetrics route(String api, String route, String stage, String deployment) {
-    return routes.computeIfAbsent(new RouteKey(api, route, stage, deployment), k -> new RouteMetrics(registry,
+    return routes.computeIfAbsent(new RouteLabels(api, route, stage, deployment), k -> new RouteMetrics(registry,
         Tags.of("api", k.api(), "route", k.route(), "stage", k.stage(), "deployment", k.deployment())));
+  }
+
+  /**
+   * Drops the series of every route not in {@code served}: those of a deployment no stage serves
+   * any more, of an API deleted or a route taken out. Called a while after a change, once the
+   * requests that started before it are done, so that series do not pile up with deployments.
+   */
+  public void retainRoutes(java.util.Set<RouteLabels> served) {
+    routes.entrySet().removeIf(e -> {
+      if (served.contains(e.getKey()) || e.getValue() == unrouted) {
+        return false;
+      }
+      e.getValue().remove();
+      return true;
+    });
   }
 
   /** The meters of requests answered before a route was chosen: every label is {@value #UNROUTED}. */

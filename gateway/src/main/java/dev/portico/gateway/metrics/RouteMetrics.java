@@ -37,6 +37,23 @@ public final class RouteMetrics {
     this.tags = tags;
   }
 
+  /** Takes every meter of the route out of the registry: its series end. */
+  void remove() {
+    for (int i = 0; i < served.length(); i++) {
+      Served s = served.get(i);
+      if (s != null) {
+        registry.remove(s.requests());
+        registry.remove(s.duration());
+      }
+    }
+    Timer t = upstream;
+    if (t != null) {
+      registry.remove(t);
+    }
+    throttled.values().forEach(registry::remove);
+    denied.values().forEach(registry::remove);
+  }
+
   /**
    * A response was sent (or abandoned) with {@code status}.
    *

@@ -7,6 +7,7 @@ import dev.portico.gateway.config.PolicyRef;
 import dev.portico.gateway.config.RouteDefinition;
 import dev.portico.gateway.config.StageDefinition;
 import dev.portico.gateway.config.UsagePlan;
+import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.plugin.PolicyInstances;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.HttpIntegration;
@@ -49,7 +50,8 @@ public final class ConfigCompiler {
    * The compiled configuration, the keys of the policy instances it uses, and the routes it had to
    * leave out because another API already serves them (one line each; empty when all is well).
    */
-  public record Compiled(ActiveConfig active, Set<String> policyKeys, List<String> problems) {}
+  public record Compiled(ActiveConfig active, Set<String> policyKeys, List<String> problems,
+      Set<GatewayMetrics.RouteLabels> routeLabels) {}
 
   /** Compiles the file's APIs as they are, each stage following its current definition. */
   public Compiled compile(GatewayConfig config) {
@@ -76,24 +78,26 @@ public final class ConfigCompiler {
     RouteTable.Builder<CompiledRoute> table = RouteTable.builder();
     Set<String> keys = new HashSet<>();
     List<String> problems = new ArrayList<>();
+    Set<GatewayMetrics.RouteLabels> labels = new HashSet<>();
     Map<Path, TrustOptions> trust = new HashMap<>();
     long maxBody = config.server().maxBodySize();
     for (StagePlan plan : plans) {
       CanaryRoutes canary = null;
       if (plan.canary() != null) {
         RouteTable.Builder<CompiledRoute> canaryTable = RouteTable.builder();
-        addStage(canaryTable, plan.canary(), null, config, keys, trust, problems);
+        addStage(canaryTable, plan.canary(), null, config, keys, trust, problems, labels);
         canary = new CanaryRoutes(plan.percent(), plan.sticky(), canaryTable.build());
       }
-      addStage(table, plan, canary, config, keys, trust, problems);
+      addStage(table, plan, canary, config, keys, trust, problems, labels);
     }
     ActiveConfig active = new ActiveConfig(table.build(), new ClientAddress(config.server().trustedProxies()),
         maxBody, config.counters().denyOnStoreFailure(), config.server().accessLog(), planThrottlers(config));
-    return new Compiled(active, keys, problems);
+    return new Compiled(active, keys, problems, labels);
   }
 
   private void addStage(RouteTable.Builder<CompiledRoute> table, StagePlan plan, CanaryRoutes canary,
-      GatewayConfig config, Set<String> keys, Map<Path, TrustOptions> trust, List<String> problems) {
+      GatewayConfig config, Set<String> keys, Map<Path, TrustOptions> trust, List<String> problems,
+      Set<GatewayMetrics.RouteLabels> labels) {
     ApiDefinition api = plan.api();
     long maxBody = config.server().maxBodySize();
     for (StageDefinition stage : api.stages().values()) {
@@ -133,6 +137,7 @@ public final class ConfigCompiler {
         CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), plan.deployment(), route.path(),
             route.methods(), route.configPath(), stage.variables(), authorizers.toArray(new PolicyHandle[0]),
             throttlers.toArray(new PolicyHandle[0]), transformers.toArray(new PolicyHandle[0]), integration, canary);
+        labels.add(new GatewayMetrics.RouteLabels(api.name(), route.path(), stage.name(), plan.deployment()));
         try {
           table.add(PathTemplate.parse(route.path()).under(prefix), route.methods(), compiled);
         } catch (IllegalArgumentException e) {

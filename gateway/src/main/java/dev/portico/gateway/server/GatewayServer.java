@@ -91,6 +91,8 @@ public final class GatewayServer {
   private final Object applyLock = new Object();
   /** The policy instances the configuration being served uses; others are closed after a grace period. */
   private Set<String> policyKeysInUse = Set.of();
+  /** The routes served, by their metric labels; the series of others end after the same grace period. */
+  private Set<GatewayMetrics.RouteLabels> routeLabelsInUse = Set.of();
   private Definitions definitions;
   private final AtomicReference<ActiveConfig> active = new AtomicReference<>();
   private final List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -226,17 +228,28 @@ public final class GatewayServer {
       problems.forEach(p -> log.error("not served: {}", p));
       active.set(compiled.active());
       Set<String> before = policyKeysInUse;
+      Set<GatewayMetrics.RouteLabels> labelsBefore = routeLabelsInUse;
       policyKeysInUse = compiled.policyKeys();
-      if (!policyKeysInUse.containsAll(before) && vertx != null) {
-        vertx.setTimer(RETIRE_AFTER_MILLIS, id -> vertx.executeBlocking(() -> {
-          synchronized (applyLock) {
-            instances.retainOnly(policyKeysInUse);
-          }
-          return null;
-        }, false));
+      routeLabelsInUse = compiled.routeLabels();
+      if (!policyKeysInUse.containsAll(before) || !routeLabelsInUse.containsAll(labelsBefore)) {
+        vertx.setTimer(RETIRE_AFTER_MILLIS, id -> retireUnused());
       }
       return problems;
     }
+  }
+
+  /**
+   * Closes the policy instances and ends the metric series of routes that what is served now no
+   * longer uses; runs {@link #RETIRE_AFTER_MILLIS} after a change that left some unused.
+   */
+  public Future<Void> retireUnused() {
+    return vertx.<Void>executeBlocking(() -> {
+      synchronized (applyLock) {
+        instances.retainOnly(policyKeysInUse);
+        metrics.retainRoutes(routeLabelsInUse);
+      }
+      return null;
+    }, false);
   }
 
   /** Serves the current state (after a write, or a change heard from the cluster); off the event loop. */

@@ -14,6 +14,7 @@ import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.PrometheusText;
 import dev.portico.gateway.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,6 +231,39 @@ class MetricsTest {
       PrometheusText m = scrapeUntil(shop, s -> s.value("portico_requests_total", prod) == 100);
       assertEquals(expected, m.value("portico_requests_total", byCanary), m::text);
       assertEquals(100 - expected, m.value("portico_requests_total", byPrimary), m::text);
+    }
+  }
+
+  @Test
+  void theSeriesOfADeploymentNoStageServesEndOnceItIsRetired() throws Exception {
+    try (TestGateway shop = TestGateway.start("""
+        admin: { token: s3cret }
+        apis:
+          - name: shop
+            basePath: /shop
+            stages: { prod: {} }
+            routes:
+              - path: /item
+                integration: { type: mock, status: 200 }
+        """)) {
+      Admin admin = new Admin(shop.adminPort(), "s3cret");
+      String first = admin.expect(201, "POST", "/apis/shop/deployments", "{\"stage\": \"prod\"}").json().getString("id");
+      assertEquals(200, Admin.fetch(shop.port(), "/prod/shop/item").status());
+      String[] byFirst = {"api", "shop", "stage", "prod", "deployment", first};
+      scrapeUntil(shop, s -> s.value("portico_requests_total", byFirst) == 1);
+
+      String second = admin.expect(201, "POST", "/apis/shop/deployments", "{\"stage\": \"prod\"}").json().getString("id");
+      assertEquals(200, Admin.fetch(shop.port(), "/prod/shop/item").status());
+      String[] bySecond = {"api", "shop", "stage", "prod", "deployment", second};
+      scrapeUntil(shop, s -> s.value("portico_requests_total", bySecond) == 1);
+      assertEquals(1, PrometheusText.scrape(shop).value("portico_requests_total", byFirst), "kept until retired");
+
+      // what the gateway does a minute after a change, when requests that started before it are done
+      shop.server().retireUnused().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      PrometheusText m = PrometheusText.scrape(shop);
+      assertEquals(List.of(), m.find("portico_requests_total", byFirst), m::text);
+      assertEquals(List.of(), m.find("portico_request_duration_seconds_count", byFirst), m::text);
+      assertEquals(1, m.value("portico_requests_total", bySecond), m::text);
     }
   }
 
