@@ -55,6 +55,9 @@ final class AdminApi {
   /** Answers a request under {@code /apis}; returns false when the path is none of its resources. */
   boolean handle(HttpServerRequest req) {
     String[] parts = req.path().substring(1).split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = decode(parts[i]);
+    }
     if (!parts[0].equals("apis") || parts.length > 4) {
       return false;
     }
@@ -110,6 +113,18 @@ final class AdminApi {
   }
 
   private record Answer(int status, Object body) {}
+
+  /** A path segment as meant: {@code %24default} is {@code $default} (a '+' stays a '+'). */
+  private static String decode(String segment) {
+    if (segment.indexOf('%') < 0) {
+      return segment;
+    }
+    try {
+      return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return segment; // a malformed escape: the name is then refused as it is
+    }
+  }
 
   private void listApis(HttpServerRequest req) {
     JsonArray out = new JsonArray();

@@ -152,6 +152,10 @@ class AdminWriteTest {
       assertEquals(2, served(gw, "/shop/item"));
 
       admin.expect(200, "PUT", "/apis/shop/stages/prod", "{\"deploymentId\": null}");
+      // $default written as a client library escapes it
+      admin.expect(200, "PUT", "/apis/shop/stages/%24default", "{\"deploymentId\": \"" + first.getString("id") + "\"}");
+      assertEquals(1, served(gw, "/shop/item"));
+      assertEquals(first.getString("id"), admin.get("/apis/shop/stages/$default").json().getString("deploymentId"));
       assertEquals(2, served(gw, "/prod/shop/item"), "a stage without deployment follows the current definition");
     }
   }
