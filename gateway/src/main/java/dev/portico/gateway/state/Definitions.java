@@ -180,7 +180,11 @@ public final class Definitions {
 
   private JsonObject stageJson(ApiState state, String stage, ApiDefinition current, JsonObject served) {
     StageState s = state.stage(stage);
+    // where the stage serves: the base path of what it serves (a deployment may predate a change of it)
     String basePath = current != null ? current.basePath() : "";
+    if (served != null && served.getValue("basePath") instanceof String written) {
+      basePath = ("/" + written.trim()).replaceAll("/+", "/").replaceAll("/$", "");
+    }
     JsonObject json = new JsonObject().put("name", stage)
         .put("path", (ApiDefinition.DEFAULT_STAGE.equals(stage) ? "" : "/" + stage) + basePath);
     if (s.deploymentId() != null) {

@@ -147,6 +147,7 @@ class AdminWriteTest {
       JsonObject prod = admin.expect(200, "PUT", "/apis/shop/stages/prod",
           "{\"deploymentId\": \"" + first.getString("id") + "\"}").json();
       assertEquals(first.getString("id"), prod.getString("deploymentId"));
+      assertEquals("/prod/shop", prod.getString("path"));
       assertEquals("red", prod.getJsonObject("variables").getString("colour"), "a PUT merges");
       assertEquals(1, served(gw, "/prod/shop/item"));
       assertEquals(2, served(gw, "/shop/item"));
