@@ -4,6 +4,7 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -137,9 +138,14 @@ public final class ClusterStateStore implements StateStore {
 
   /** Keeps a state heard from the map if it is newer than the one we have. */
   private boolean adopt(ApiState state) {
+    return adopt(state, false);
+  }
+
+  /** Keeps a state heard from the map if it is newer than ours, or whatever it is when {@code force}d. */
+  private boolean adopt(ApiState state, boolean force) {
     boolean[] newer = {false};
     states.compute(state.name(), (name, mine) -> {
-      if (mine == null || mine.version() < state.version()) {
+      if (mine == null || mine.version() < state.version() || (force && !mine.equals(state))) {
         newer[0] = true;
         return state;
       }
@@ -149,6 +155,10 @@ public final class ClusterStateStore implements StateStore {
   }
 
   private void heard(String json) {
+    heard(json, false);
+  }
+
+  private void heard(String json, boolean force) {
     ApiState state;
     try {
       state = parse(json);
@@ -156,7 +166,7 @@ public final class ClusterStateStore implements StateStore {
       log.error("ignored an unreadable API state from the cluster: {}", e.toString());
       return;
     }
-    if (adopt(state)) {
+    if (adopt(state, force)) {
       vertx.executeBlocking(() -> {
         mirror();
         return null;
@@ -179,7 +189,8 @@ public final class ClusterStateStore implements StateStore {
     return ApiState.fromJson(new JsonObject(json));
   }
 
-  private final class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+  private final class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+      EntryMergedListener<String, String> {
     @Override
     public void entryAdded(EntryEvent<String, String> event) {
       heard(event.getValue());
@@ -188,6 +199,15 @@ public final class ClusterStateStore implements StateStore {
     @Override
     public void entryUpdated(EntryEvent<String, String> event) {
       heard(event.getValue());
+    }
+
+    /**
+     * After a split brain heals, the map keeps one side's entry (Hazelcast's merge policy), whose
+     * version may be lower than what this node had from its own side: the map's is the truth.
+     */
+    @Override
+    public void entryMerged(EntryEvent<String, String> event) {
+      heard(event.getValue(), true);
     }
   }
 }
