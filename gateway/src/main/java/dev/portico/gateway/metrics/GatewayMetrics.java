@@ -34,9 +34,11 @@ public final class GatewayMetrics {
   static final String DENIED = "portico.denied";
   static final String STORE_DURATION = "portico.counter.store.duration";
   static final String STORE_ERRORS = "portico.counter.store.errors";
+  static final String OPEN_CONNECTIONS = "portico.open.connections";
 
   /** The label value of a request answered before a route was chosen (404, 405, 413...). */
   public static final String UNROUTED = "-";
+
 
   /** Request and upstream latency buckets, 1 ms to 30 s (Prometheus reports them in seconds). */
   static final Duration[] LATENCY_BUCKETS = millis(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000);
@@ -54,8 +56,23 @@ public final class GatewayMetrics {
   /** The labels that tell one route's series from another's: {@code route} is its path template. */
   public record RouteLabels(String api, String route, String stage, String deployment) {}
 
+  /** Client connections open now: counted per connection, not per request (Vert.x's own server meters are off). */
+  private final java.util.concurrent.atomic.LongAdder openConnections = new java.util.concurrent.atomic.LongAdder();
+
   public GatewayMetrics() {
     this.unrouted = route(UNROUTED, UNROUTED, UNROUTED, UNROUTED);
+    io.micrometer.core.instrument.Gauge.builder(OPEN_CONNECTIONS, openConnections, java.util.concurrent.atomic.LongAdder::sum)
+        .description("Client connections open on the gateway's listener").register(registry);
+  }
+
+  /** A client connected to the listener. */
+  public void connectionOpened() {
+    openConnections.increment();
+  }
+
+  /** A client connection closed. */
+  public void connectionClosed() {
+    openConnections.decrement();
   }
 
   /**

@@ -38,7 +38,11 @@ final class ProxyVerticle extends VerticleBase {
     upstreams = new Upstreams(vertx, poolSize);
     Pipeline pipeline = new Pipeline(new ServingContext(vertx, upstreams, active, metrics), new AccessLog());
     server = vertx.createHttpServer(options)
-        .connectionHandler(connection -> SmugglingGuard.install(connection, options))
+        .connectionHandler(connection -> {
+          SmugglingGuard.install(connection, options);
+          metrics.connectionOpened();
+          connection.closeHandler(v -> metrics.connectionClosed());
+        })
         .invalidRequestHandler(InvalidRequests::handle)
         .requestHandler(pipeline::handle);
     return server.listen();

@@ -235,6 +235,26 @@ class MetricsTest {
   }
 
   @Test
+  void openClientConnectionsAreAGauge() throws Exception {
+    try (TestGateway quiet = TestGateway.start("""
+        apis:
+          - name: one
+            routes:
+              - path: /x
+                integration: { type: mock, status: 200 }
+        """)) {
+      assertEquals(0, scrapeUntil(quiet, m -> m.value("portico_open_connections") == 0).value("portico_open_connections"));
+      try (java.net.Socket a = new java.net.Socket("127.0.0.1", quiet.port());
+          java.net.Socket b = new java.net.Socket("127.0.0.1", quiet.port())) {
+        PrometheusText open = scrapeUntil(quiet, m -> m.value("portico_open_connections") == 2);
+        assertEquals(2, open.value("portico_open_connections"), open::text);
+      }
+      PrometheusText closed = scrapeUntil(quiet, m -> m.value("portico_open_connections") == 0);
+      assertEquals(0, closed.value("portico_open_connections"), closed::text);
+    }
+  }
+
+  @Test
   void theSeriesOfADeploymentNoStageServesEndOnceItIsRetired() throws Exception {
     try (TestGateway shop = TestGateway.start("""
         admin: { token: s3cret }
