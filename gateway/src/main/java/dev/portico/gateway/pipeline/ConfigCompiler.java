@@ -50,8 +50,17 @@ public final class ConfigCompiler {
    * The compiled configuration, the keys of the policy instances it uses, and the routes it had to
    * leave out because another API already serves them (one line each; empty when all is well).
    */
-  public record Compiled(ActiveConfig active, Set<String> policyKeys, List<String> problems,
+  public record Compiled(ActiveConfig active, Set<String> policyKeys, List<Problem> problems,
       Set<GatewayMetrics.RouteLabels> routeLabels) {}
+
+  /** A route left out, and the API it belongs to. */
+  public record Problem(String api, String message) {
+
+    @Override
+    public String toString() {
+      return message;
+    }
+  }
 
   /** Compiles the file's APIs as they are, each stage following its current definition. */
   public Compiled compile(GatewayConfig config) {
@@ -77,7 +86,7 @@ public final class ConfigCompiler {
   public Compiled compile(GatewayConfig config, List<StagePlan> plans) {
     RouteTable.Builder<CompiledRoute> table = RouteTable.builder();
     Set<String> keys = new HashSet<>();
-    List<String> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     Set<GatewayMetrics.RouteLabels> labels = new HashSet<>();
     Map<Path, TrustOptions> trust = new HashMap<>();
     long maxBody = config.server().maxBodySize();
@@ -96,7 +105,7 @@ public final class ConfigCompiler {
   }
 
   private void addStage(RouteTable.Builder<CompiledRoute> table, StagePlan plan, CanaryRoutes canary,
-      GatewayConfig config, Set<String> keys, Map<Path, TrustOptions> trust, List<String> problems,
+      GatewayConfig config, Set<String> keys, Map<Path, TrustOptions> trust, List<Problem> problems,
       Set<GatewayMetrics.RouteLabels> labels) {
     ApiDefinition api = plan.api();
     long maxBody = config.server().maxBodySize();
@@ -115,9 +124,9 @@ public final class ConfigCompiler {
             h = instances.handle(ref);
           } catch (RuntimeException | LinkageError e) {
             // a plugin's bug, or a resource it could not open: this route cannot serve, the others can
-            problems.add(ref.configPath() + ": the plugin '" + ref.name() + "' failed to create its policy ("
-                + e + "): route " + route.path() + " of API '" + api.name() + "', stage '" + stage.name()
-                + "' is not served");
+            problems.add(new Problem(api.name(), ref.configPath() + ": the plugin '" + ref.name()
+                + "' failed to create its policy (" + e + "): route " + route.path() + " of API '" + api.name()
+                + "', stage '" + stage.name() + "' is not served"));
             created = false;
             break;
           }
@@ -141,8 +150,8 @@ public final class ConfigCompiler {
         try {
           table.add(PathTemplate.parse(route.path()).under(prefix), route.methods(), compiled);
         } catch (IllegalArgumentException e) {
-          problems.add("API '" + api.name() + "', stage '" + stage.name() + "', deployment '" + plan.deployment()
-              + "': route " + route.path() + " is not served: " + e.getMessage());
+          problems.add(new Problem(api.name(), "API '" + api.name() + "', stage '" + stage.name() + "', deployment '" + plan.deployment()
+              + "': route " + route.path() + " is not served: " + e.getMessage()));
         }
       }
     }

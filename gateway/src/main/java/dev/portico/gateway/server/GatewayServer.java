@@ -202,9 +202,17 @@ public final class GatewayServer {
           : LocalStateStore.open(vertx, file);
       definitions = new Definitions(factories, store, config);
       definitions.warnOverridden();
-      List<String> problems = apply();
-      if (!problems.isEmpty()) {
-        throw new IllegalStateException(String.join("\n", problems));
+      // A route of the file that cannot serve (a plugin failed to create its policy) stops the
+      // start, as a bad file does; what data/ or the cluster holds is logged and left out instead:
+      // a state written long ago must not keep the gateway from starting.
+      List<String> fatal = new ArrayList<>();
+      for (ConfigCompiler.Problem p : apply()) {
+        if (!definitions.managed(p.api())) {
+          fatal.add(p.message());
+        }
+      }
+      if (!fatal.isEmpty()) {
+        throw new IllegalStateException(String.join("\n", fatal));
       }
       store.onChange(() -> refresh().onFailure(e -> log.error("cannot serve the changed APIs", e)));
       return null;
@@ -217,15 +225,15 @@ public final class GatewayServer {
    * longer used are closed after {@link #RETIRE_AFTER_MILLIS}, when those requests are done.
    * Blocking (plugins create their policies); serialised.
    *
-   * @return what could not be served, one line each (also logged); the rest serves
+   * @return the routes the compilation left out (logged, with what the stored state could not
+   *     plan); the rest serves
    */
-  private List<String> apply() {
+  private List<ConfigCompiler.Problem> apply() {
     synchronized (applyLock) {
       Definitions.Plan plan = definitions.plan();
       ConfigCompiler.Compiled compiled = new ConfigCompiler(instances, counters).compile(config, plan.stages());
-      List<String> problems = new ArrayList<>(plan.problems());
-      problems.addAll(compiled.problems());
-      problems.forEach(p -> log.error("not served: {}", p));
+      plan.problems().forEach(p -> log.error("not served: {}", p));
+      compiled.problems().forEach(p -> log.error("not served: {}", p));
       active.set(compiled.active());
       Set<String> before = policyKeysInUse;
       Set<GatewayMetrics.RouteLabels> labelsBefore = routeLabelsInUse;
@@ -234,7 +242,7 @@ public final class GatewayServer {
       if (!policyKeysInUse.containsAll(before) || !routeLabelsInUse.containsAll(labelsBefore)) {
         vertx.setTimer(RETIRE_AFTER_MILLIS, id -> retireUnused());
       }
-      return problems;
+      return compiled.problems();
     }
   }
 

@@ -67,6 +67,32 @@ class AdminSecretsTest {
   }
 
   @Test
+  void aStoredApiWhosePluginIsGoneIsLeftOutAtStartAndTheRestServes() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("portico-gone");
+    String yaml = """
+        admin: { token: %s }
+        apis:
+          - name: open
+            basePath: /open
+            routes:
+              - path: /
+                integration: { type: mock, status: 200 }
+        """.formatted(TOKEN);
+    try (TestGateway gw = TestGateway.startIn(dir, yaml, null, new PasswordFactory())) {
+      new Admin(gw.adminPort(), TOKEN).expect(201, "PUT", "/apis/vault", """
+          {"basePath": "/vault", "policies": [{"password": {"password": "open-sesame"}}],
+           "routes": [{"path": "/", "integration": {"type": "mock", "status": 200}}]}
+          """);
+      assertEquals(200, call(gw, "open-sesame"));
+    }
+    // the plugin is no longer installed: the gateway starts, without the API that needs it
+    try (TestGateway gw = TestGateway.startIn(dir, yaml, null)) {
+      assertEquals(404, call(gw, "open-sesame"));
+      assertEquals(200, Admin.fetch(gw.port(), "/open/").status());
+    }
+  }
+
+  @Test
   void aDefinitionReadAndWrittenBackKeepsItsSecrets() throws Exception {
     try (TestGateway gw = TestGateway.start("""
         admin: { token: %s }

@@ -118,8 +118,8 @@ public final class TestGateway implements AutoCloseable {
    * Starts a gateway in {@code dir} (its {@code data/} is {@code dir/data}), e.g. the
    * {@link #dir()} of a gateway that stopped, to see what survives a restart.
    */
-  public static TestGateway startIn(Path dir, String yaml, Path hazelcastConfig) {
-    return start(dir, yaml, null, hazelcastConfig);
+  public static TestGateway startIn(Path dir, String yaml, Path hazelcastConfig, PolicyFactory<?>... extra) {
+    return start(dir, yaml, null, hazelcastConfig, extra);
   }
 
   private static TestGateway start(String yaml, Path pluginsDir, Path hazelcastConfig, PolicyFactory<?>... extra) {
