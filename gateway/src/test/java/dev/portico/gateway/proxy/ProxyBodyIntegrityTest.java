@@ -3,6 +3,7 @@ package dev.portico.gateway.proxy;
 import static dev.portico.gateway.testing.GatewayErrors.assertGatewayError;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -199,14 +200,15 @@ class ProxyBodyIntegrityTest {
 
   @Test
   @Disabled("known gap: the integration timeout ends at the response head (like Amazon API Gateway's); a body"
-      + " stalled after it is cut only by the backend connection's 120 s idle timeout, too long to test here")
+      + " stalled after it is cut only by the backend connection's 120 s idle timeout. A ReadStream wrapper"
+      + " with an idle clock passed this test but cost the no-policy route 19% (docs/BENCHMARKS.md)")
   void backendStallingMidBodyLongerThanTheTimeoutCutsTheClientConnection() {
     try (RawHttp http = RawHttp.connect(gw.port())) {
       http.send("GET /b/stalls-mid-body HTTP/1.1\r\nHost: gateway\r\n\r\n");
-      long start = System.nanoTime();
-      assertThrows(UncheckedIOException.class, http::read, "a stalled body was completed");
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(millis < 5000, "cut after " + millis + " ms; the timeout is 300 ms");
+      // cut by the route's 300 ms timeout; left hanging, the read would give up after its own 10 s
+      UncheckedIOException cut = assertThrows(UncheckedIOException.class, http::read, "a stalled body was completed");
+      assertFalse(cut.getCause() instanceof java.net.SocketTimeoutException,
+          "the gateway left the client waiting for a stalled body: " + cut.getCause());
     }
   }
 
