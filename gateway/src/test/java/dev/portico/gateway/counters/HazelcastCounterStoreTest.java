@@ -184,7 +184,9 @@ class HazelcastCounterStoreTest {
     try {
       List<HazelcastCounterStore> stores = new ArrayList<>();
       for (HazelcastInstance m : own) {
-        stores.add(new HazelcastCounterStore(vertx, m, Duration.ofSeconds(5)));
+        // a decision for a key the crashed member owned waits until the others declare it dead
+        // (5 s without heartbeat here, more on a loaded machine): the store must wait longer
+        stores.add(new HazelcastCounterStore(vertx, m, Duration.ofSeconds(20)));
       }
       long admitted = 0;
       // 40 keys, so that every member owns some of them
@@ -308,6 +310,6 @@ class HazelcastCounterStoreTest {
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }
