@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.gateway.testing.Admin;
+import dev.portico.gateway.testing.ShopApi;
 import dev.portico.gateway.testing.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,23 +23,10 @@ class AdminWriteTest {
 
   private static final String TOKEN = "test-admin-token";
 
-  /** A file API with a $default stage (follows the current definition) and a prod stage. */
-  private static final String YAML = """
-      admin: { token: %s }
-      apis:
-        - name: shop
-          basePath: /shop
-          stages: { $default: {}, prod: {} }
-          routes:
-            - path: /item
-              integration: { type: mock, status: 200, body: { v: 1 } }
-      """.formatted(TOKEN);
+  private static final String YAML = ShopApi.yaml(TOKEN);
 
   private static String version(int v) {
-    return """
-        {"basePath": "/shop", "stages": {"$default": {}, "prod": {}},
-         "routes": [{"path": "/item", "integration": {"type": "mock", "status": 200, "body": {"v": %d}}}]}
-        """.formatted(v);
+    return ShopApi.version(v);
   }
 
   private static int served(TestGateway gw, String path) {

@@ -3,6 +3,7 @@ package dev.portico.gateway.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portico.gateway.testing.Admin;
+import dev.portico.gateway.testing.ShopApi;
 import dev.portico.gateway.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -22,25 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusteredAdminTest {
 
   private static final String TOKEN = "cluster-token";
-  private static final String YAML = """
-      admin: { token: %s }
-      apis:
-        - name: shop
-          basePath: /shop
-          stages: { $default: {}, prod: {} }
-          routes:
-            - path: /item
-              integration: { type: mock, status: 200, body: { v: 1 } }
-      """.formatted(TOKEN);
+  private static final String YAML = ShopApi.yaml(TOKEN);
 
   @TempDir
   Path dir;
 
   private static String version(int v) {
-    return """
-        {"basePath": "/shop", "stages": {"$default": {}, "prod": {}},
-         "routes": [{"path": "/item", "integration": {"type": "mock", "status": 200, "body": {"v": %d}}}]}
-        """.formatted(v);
+    return ShopApi.version(v);
   }
 
   private static int served(TestGateway gw, String path) {
