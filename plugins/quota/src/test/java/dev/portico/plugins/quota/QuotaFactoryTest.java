@@ -1,5 +1,6 @@
 package dev.portico.plugins.quota;
 
+import dev.portico.spi.Per;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portico.spi.ConfigReader;

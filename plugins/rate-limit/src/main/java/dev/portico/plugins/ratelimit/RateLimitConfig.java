@@ -1,5 +1,7 @@
 package dev.portico.plugins.ratelimit;
 
+import dev.portico.spi.Per;
+
 /**
  * A bound {@code rate-limit} configuration.
  *

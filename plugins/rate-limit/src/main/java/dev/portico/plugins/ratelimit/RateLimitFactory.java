@@ -1,5 +1,6 @@
 package dev.portico.plugins.ratelimit;
 
+import dev.portico.spi.Per;
 import dev.portico.spi.ConfigReader;
 import dev.portico.spi.Policy;
 import dev.portico.spi.PolicyEnvironment;

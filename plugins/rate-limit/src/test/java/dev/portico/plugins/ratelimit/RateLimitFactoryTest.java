@@ -1,5 +1,6 @@
 package dev.portico.plugins.ratelimit;
 
+import dev.portico.spi.Per;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,5 @@
-package dev.portico.plugins.ratelimit;
+package dev.portico.spi;
 
-import dev.portico.spi.ConfigReader;
-import dev.portico.spi.Principal;
-import dev.portico.spi.RequestContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,33 +10,36 @@ import java.util.Base64;
  * each client address or each value of a header. Counters are always per route as well: the same
  * policy on two routes (or placed on an API, hence on each of its routes) counts each route apart.
  *
+ * <pre>{@code
+ * // in the factory's parse: per [route] | principal | ip | header:<Name>
+ * Per per = Per.read(config, "per");
+ * // in the throttler, one counter per route and caller
+ * counters.takeToken(name + ' ' + ctx.routeId() + ' ' + per.caller(ctx), rate, burst);
+ * }</pre>
+ *
  * <p>A caller without the thing counted on is counted by its client address instead, so that it
  * neither escapes the limit nor shares one counter with every other such caller: an anonymous
  * caller under {@code per: principal} and a request without the header under
  * {@code per: header:<Name>} count as {@code per: ip} would count them. Each kind has its own
  * namespace, so a principal named {@code 10.0.0.1} and the address {@code 10.0.0.1} never share a
  * counter.
- *
- * @implNote The same class lives in the {@code quota} plugin: each bundled plugin is one
- *     self-contained jar in its own class loader, and this is too small to be worth a shared
- *     library shaded into both.
  */
-record Per(Kind kind, String header) {
+public record Per(Kind kind, String header) {
 
   /** Header values longer than this are counted by their SHA-256, so a key stays small. */
   private static final int MAX_RAW_VALUE = 64;
 
-  enum Kind {
+  public enum Kind {
     ROUTE,
     PRINCIPAL,
     IP,
     HEADER
   }
 
-  static final Per ROUTE = new Per(Kind.ROUTE, null);
+  public static final Per ROUTE = new Per(Kind.ROUTE, null);
 
   /** Reads {@code key} ({@code route} when absent), reporting a bad value with its key. */
-  static Per read(ConfigReader config, String key) {
+  public static Per read(ConfigReader config, String key) {
     String text = config.string(key, "route");
     switch (text) {
       case "route":
@@ -67,7 +67,7 @@ record Per(Kind kind, String header) {
    * Who the request is counted for, within its route: empty for {@code per: route}, else a value
    * prefixed with its kind ({@code principal=alice}, {@code ip=10.0.0.1}, {@code header=acme}).
    */
-  String caller(RequestContext ctx) {
+  public String caller(RequestContext ctx) {
     switch (kind) {
       case ROUTE:
         return "";
@@ -91,7 +91,7 @@ record Per(Kind kind, String header) {
   }
 
   /** As written in the configuration. */
-  String label() {
+  public String label() {
     return kind == Kind.HEADER ? "header:" + header : kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
