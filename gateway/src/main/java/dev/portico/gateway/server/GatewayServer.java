@@ -93,6 +93,9 @@ public final class GatewayServer {
   private Set<String> policyKeysInUse = Set.of();
   /** The routes served, by their metric labels; the series of others end after the same grace period. */
   private Set<GatewayMetrics.RouteLabels> routeLabelsInUse = Set.of();
+  /** What the served configuration was compiled from: the settings, and each stored API's version. */
+  private GatewayConfig appliedConfig;
+  private Map<String, Long> appliedVersions = Map.of();
   private Definitions definitions;
   private final AtomicReference<ActiveConfig> active = new AtomicReference<>();
   private final List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -230,6 +233,15 @@ public final class GatewayServer {
    */
   private List<ConfigCompiler.Problem> apply() {
     synchronized (applyLock) {
+      // a write is applied by the admin call that made it and again by the store's change
+      // listener: the second finds nothing new to serve
+      Map<String, Long> versions = new java.util.HashMap<>();
+      definitions.store().states().forEach((name, state) -> versions.put(name, state.version()));
+      if (config == appliedConfig && versions.equals(appliedVersions)) {
+        return List.of();
+      }
+      appliedConfig = config;
+      appliedVersions = versions;
       Definitions.Plan plan = definitions.plan();
       ConfigCompiler.Compiled compiled = new ConfigCompiler(instances, counters).compile(config, plan.stages());
       plan.problems().forEach(p -> log.error("not served: {}", p));
