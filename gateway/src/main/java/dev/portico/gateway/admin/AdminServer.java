@@ -1,14 +1,11 @@
 package dev.portico.gateway.admin;
 
-import dev.portico.gateway.pipeline.GatewayError;
-import dev.portico.gateway.proxy.RequestIds;
 import dev.portico.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -68,37 +65,37 @@ public final class AdminServer {
     String path = req.path();
     boolean get = "GET".equals(req.method().name());
     if (get && path.equals("/health")) {
-      json(req, 200, new JsonObject().put("status", "UP"));
+      AdminApi.send(req, 200, new JsonObject().put("status", "UP"));
       return;
     }
     if (get && path.equals("/ready")) {
       boolean ok = ready.getAsBoolean();
-      json(req, ok ? 200 : 503, new JsonObject().put("status", ok ? "READY" : "NOT_READY"));
+      AdminApi.send(req, ok ? 200 : 503, new JsonObject().put("status", ok ? "READY" : "NOT_READY"));
       return;
     }
     if (get && path.equals("/metrics")) {
       metrics.scrape(vertx).onComplete(text -> req.response()
               .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text),
-          e -> error(req, 500, "cannot render the metrics: " + e.getMessage()));
+          e -> AdminApi.error(req, 500, "cannot render the metrics: " + e.getMessage()));
       return;
     }
     if (token == null) {
-      error(req, 403, "The admin API is disabled: set admin.token in the configuration "
+      AdminApi.error(req, 403, "The admin API is disabled: set admin.token in the configuration "
           + "(for example token: ${env:PORTICO_ADMIN_TOKEN}) to use it");
       return;
     }
     if (!authorized(req.getHeader(HttpHeaders.AUTHORIZATION))) {
       req.response().putHeader("WWW-Authenticate", "Bearer realm=\"portico-admin\"");
-      error(req, 401, "Unauthorized: send Authorization: Bearer <admin.token>");
+      AdminApi.error(req, 401, "Unauthorized: send Authorization: Bearer <admin.token>");
       return;
     }
     if ((path.equals("/apis") || path.startsWith("/apis/")) && apis.handle(req)) {
       return;
     }
     if (get && path.equals("/plugins")) {
-      json(req, 200, plugins.get());
+      AdminApi.send(req, 200, plugins.get());
     } else {
-      error(req, 404, "Not Found");
+      AdminApi.error(req, 404, "Not Found");
     }
   }
 
@@ -107,16 +104,5 @@ public final class AdminServer {
       return false;
     }
     return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void json(HttpServerRequest req, int status, Object body) {
-    HttpServerResponse resp = req.response();
-    resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    resp.end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
-  }
-
-  private static void error(HttpServerRequest req, int status, String message) {
-    req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE)
-        .end(GatewayError.body(status, message, RequestIds.create()));
   }
 }
