@@ -62,11 +62,6 @@ public final class ConfigCompiler {
     }
   }
 
-  /** Compiles the file's APIs as they are, each stage following its current definition. */
-  public Compiled compile(GatewayConfig config) {
-    return compile(config, plansOf(config.apis()));
-  }
-
   /** Every stage of {@code apis}, following their current definitions. */
   public static List<StagePlan> plansOf(List<ApiDefinition> apis) {
     List<StagePlan> plans = new ArrayList<>();

@@ -128,16 +128,8 @@ public final class Definitions {
 
   /** The served API named {@code name}, or null. */
   public ApiState find(String name) {
-    ApiState owned = store.states().get(name);
-    if (owned != null) {
-      return owned.deleted() ? null : owned;
-    }
-    for (ApiDefinition api : file.apis()) {
-      if (api.name().equals(name)) {
-        return ApiState.created(api.name(), api.source());
-      }
-    }
-    return null;
+    ApiState state = base(name, store.states().get(name));
+    return state == null || state.deleted() ? null : state;
   }
 
   /** Whether the admin API owns {@code name} (rather than the configuration file). */
