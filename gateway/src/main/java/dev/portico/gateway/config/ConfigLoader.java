@@ -149,6 +149,11 @@ public final class ConfigLoader {
     }
     long maxBodySize = positiveSize(server, "maxBodySize", ServerSettings.DEFAULT_MAX_BODY_SIZE);
     Duration drainTimeout = server.duration("drainTimeout", ServerSettings.DEFAULT_DRAIN_TIMEOUT);
+    Duration bodyTimeout = server.duration("bodyTimeout", ServerSettings.DEFAULT_BODY_TIMEOUT);
+    if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+      server.problem("bodyTimeout", "must be a positive duration such as 30s");
+      bodyTimeout = ServerSettings.DEFAULT_BODY_TIMEOUT;
+    }
     List<Cidr> trustedProxies = new ArrayList<>();
     JsonArray proxies = ConfigValues.list(server, "trustedProxies");
     if (proxies != null) {
@@ -176,7 +181,7 @@ public final class ConfigLoader {
     }
     boolean accessLog = server.bool("accessLog", true);
     server.finish();
-    return new ServerSettings(port, host, (int) instances, maxHeaderSize, maxBodySize, drainTimeout, trustedProxies, tls, accessLog);
+    return new ServerSettings(port, host, (int) instances, maxHeaderSize, maxBodySize, drainTimeout, bodyTimeout, trustedProxies, tls, accessLog);
   }
 
   private static AdminSettings admin(ConfigReader admin, ServerSettings server) {

@@ -16,6 +16,7 @@ public record ActiveConfig(
     RouteTable<CompiledRoute> routes,
     ClientAddress clientAddress,
     long maxBodySize,
+    long bodyTimeoutMillis,
     boolean denyOnStoreFailure,
     boolean accessLog,
     Map<String, PolicyHandle> planThrottlers) {}

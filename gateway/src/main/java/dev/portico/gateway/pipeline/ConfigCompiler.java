@@ -95,7 +95,7 @@ public final class ConfigCompiler {
       addStage(table, plan, canary, config, keys, trust, problems, labels);
     }
     ActiveConfig active = new ActiveConfig(table.build(), new ClientAddress(config.server().trustedProxies()),
-        maxBody, config.counters().denyOnStoreFailure(), config.server().accessLog(), planThrottlers(config));
+        maxBody, config.server().bodyTimeout().toMillis(), config.counters().denyOnStoreFailure(), config.server().accessLog(), planThrottlers(config));
     return new Compiled(active, keys, problems, labels);
   }
 

@@ -1,5 +1,6 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.proxy.Deadlines;
 import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.spi.GatewayRequest;
 import dev.portico.spi.GatewayResponse;
@@ -24,6 +25,8 @@ public final class Exchange implements RequestContext {
   final Map<String, String> params;
   final String requestId;
   final String path;
+  /** The client's query string as forwarded (validated, raw non-ASCII bytes encoded); null when none. */
+  private final String query;
   final long startNanos;
   private String peer;
   private final ServingContext serving;
@@ -47,15 +50,20 @@ public final class Exchange implements RequestContext {
   ThrottleDecision rateLimitHeaders;
   long upstreamStartNanos = -1;
   long upstreamHeadNanos = -1;
+  /** Set once the request was counted in the metrics and the access log: it never is twice. */
+  boolean counted;
+  /** The clock of {@code server.bodyTimeout}, while a request body is expected; null without a body. */
+  Deadlines.Entry bodyDeadline;
 
   Exchange(HttpServerRequest request, CompiledRoute route, Map<String, String> params,
-      String requestId, String path, long startNanos, ActiveConfig active, ServingContext serving) {
+      String requestId, String path, String query, long startNanos, ActiveConfig active, ServingContext serving) {
     this.active = active;
     this.request = request;
     this.route = route;
     this.params = params;
     this.requestId = requestId;
     this.path = path;
+    this.query = query;
     this.startNanos = startNanos;
     this.serving = serving;
   }
@@ -77,6 +85,11 @@ public final class Exchange implements RequestContext {
   /** The request as transformers left it, or null when no transformer touched it. */
   public GatewayRequest outboundOrNull() {
     return outbound;
+  }
+
+  /** The client's query string to forward, without {@code ?}; null when there is none. */
+  public String query() {
+    return query;
   }
 
   /** The value of {@code X-Forwarded-For} for the backend. */
@@ -186,10 +199,19 @@ public final class Exchange implements RequestContext {
       MultiMap headers = HttpHeaders.headers();
       HopByHop.copy(request.headers(), headers, true);
       MultiMap query = MultiMap.caseInsensitiveMultiMap();
-      query.addAll(request.params());
+      query.addAll(this.query == request.query() ? request.params() : decodedQuery());
       outbound = new OutboundRequest(request.method().name(), query, headers);
     }
     return outbound;
+  }
+
+  /** The query decoded from what is forwarded, when that differs from what the client sent (non-ASCII bytes encoded). */
+  private MultiMap decodedQuery() {
+    MultiMap params = MultiMap.caseInsensitiveMultiMap();
+    if (query != null) {
+      new io.netty.handler.codec.http.QueryStringDecoder(query, false).parameters().forEach(params::add);
+    }
+    return params;
   }
 
   OutboundRequest outbound() {

@@ -14,6 +14,7 @@ import dev.portico.spi.Transformer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -53,9 +54,12 @@ public final class Pipeline {
   private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
   /** A rejected request's unread body up to this size is drained to keep the connection; above it the connection closes. */
   private static final long DRAIN_LIMIT = 64 * 1024;
+  /** nginx's status for a request whose client went away before its response. */
+  static final int CLIENT_CLOSED_REQUEST = 499;
 
   private final ServingContext serving;
   private final AccessLog accessLog;
+  private final ClosingConnections closing = new ClosingConnections();
 
   public Pipeline(ServingContext serving, AccessLog accessLog) {
     this.serving = serving;
@@ -63,6 +67,9 @@ public final class Pipeline {
   }
 
   public void handle(HttpServerRequest req) {
+    if (closing.isClosing(req)) {
+      return; // pipelined behind a response after which the connection closes: never forwarded
+    }
     long start = System.nanoTime();
     ActiveConfig active = serving.active();
     String requestId = RequestIds.keepOrCreate(req.getHeader("X-Request-Id"));
@@ -83,13 +90,17 @@ public final class Pipeline {
     if (hasBody) {
       req.pause(); // nothing of the body may be read before a policy or the backend asks for it
     }
-
-    // 2. routing
-    String path = RequestPaths.normalize(req.path());
-    if (RequestPaths.hidesDotSegment(path)) {
-      sendEarlyError(req, active, requestId, start, 400, "Bad Request: '..' behind an encoded separator in the path", false);
+    String path;
+    String query;
+    try {
+      path = RequestPaths.normalize(req.path());
+      query = RequestPaths.query(req.query());
+    } catch (RequestPaths.InvalidTarget unreadable) {
+      sendEarlyError(req, active, requestId, start, 400, "Bad Request: " + unreadable.getMessage(), false);
       return;
     }
+
+    // 2. routing
     RouteMatch<CompiledRoute> match = active.routes().match(req.method().name(), path);
     if (match instanceof RouteMatch.Found<CompiledRoute> primary && primary.target().canary != null) {
       match = canary(req, active, path, primary);
@@ -108,8 +119,11 @@ public final class Pipeline {
       sendEarlyError(req, active, requestId, start, 404, null, false);
       return;
     }
-    Exchange ex = new Exchange(req, found.target(), found.pathParams(), requestId, path, start, active, serving);
+    Exchange ex = new Exchange(req, found.target(), found.pathParams(), requestId, path, query, start, active, serving);
     ex.methodNotAllowed = methodNotAllowed;
+    if (hasBody) {
+      ex.bodyDeadline = serving.upstreams().deadlines().arm(active.bodyTimeoutMillis(), () -> bodyTimedOut(ex));
+    }
 
     if (ex.route.plain) {
       integrate(ex);
@@ -305,6 +319,7 @@ public final class Pipeline {
     HttpServerResponse resp = ex.request.response();
     if (resp.ended() || resp.closed()) {
       up.cancel().run();
+      answeredElsewhereOrGone(ex, resp);
       return;
     }
     resp.setStatusCode(up.status());
@@ -413,7 +428,8 @@ public final class Pipeline {
     OutboundResponse r = ex.response;
     HttpServerResponse resp = ex.request.response();
     if (resp.ended() || resp.closed()) {
-      return; // the client is gone
+      answeredElsewhereOrGone(ex, resp);
+      return;
     }
     resp.setStatusCode(r.status());
     MultiMap headers = resp.headers();
@@ -422,7 +438,7 @@ public final class Pipeline {
     if (ex.rateLimitHeaders != null) {
       RateLimitHeaders.write(headers, ex.rateLimitHeaders);
     }
-    settleRequestBody(ex, resp);
+    settleRequestBody(ex);
     Future<Void> sent;
     if (r.stream() != null) {
       sent = stream(ex, r.stream(), resp);
@@ -439,15 +455,53 @@ public final class Pipeline {
 
   /** Once the response is sent (or abandoned): the route's metrics and the access log. */
   private void whenSent(Exchange ex, HttpServerResponse resp, Future<Void> sent) {
-    boolean log = ex.active.accessLog() && accessLog.enabled();
-    sent.onComplete(ar -> {
-      int status = resp.getStatusCode();
-      long upstream = ex.upstreamStartNanos > 0 && ex.upstreamHeadNanos > 0 ? ex.upstreamHeadNanos - ex.upstreamStartNanos : -1;
-      metricsOf(ex.route).served(status, System.nanoTime() - ex.startNanos, upstream);
-      if (log) {
-        accessLog.log(ex, status, ar.succeeded());
-      }
-    });
+    sent.onComplete(ar -> served(ex, resp.getStatusCode(), ar.succeeded()));
+  }
+
+  private void served(Exchange ex, int status, boolean completed) {
+    if (ex.counted) {
+      return;
+    }
+    ex.counted = true;
+    if (ex.bodyDeadline != null) {
+      ex.bodyDeadline.disarm();
+    }
+    long upstream = ex.upstreamStartNanos > 0 && ex.upstreamHeadNanos > 0 ? ex.upstreamHeadNanos - ex.upstreamStartNanos : -1;
+    metricsOf(ex.route).served(status, System.nanoTime() - ex.startNanos, upstream);
+    if (ex.active.accessLog() && accessLog.enabled()) {
+      accessLog.log(ex, status, completed);
+    }
+  }
+
+  /**
+   * The response can no longer be written: the client went away before it (logged and counted as
+   * 499, as nginx does), or the connection's guard already answered it (a malformed chunked body:
+   * counted with the status it got). Either way once, and never as a backend failure.
+   */
+  private void answeredElsewhereOrGone(Exchange ex, HttpServerResponse resp) {
+    served(ex, resp.ended() ? resp.getStatusCode() : CLIENT_CLOSED_REQUEST, false);
+  }
+
+  /**
+   * {@code server.bodyTimeout} ran out before the request body arrived in full (a client trickling
+   * it, or gone quiet): 408 and the connection closed, wherever the request was — waiting on a
+   * policy, buffering the body, or streaming it to the backend (whose exchange is then reset as the
+   * connection closes). The request's own flow finds the response ended and stops there.
+   */
+  private void bodyTimedOut(Exchange ex) {
+    HttpServerRequest req = ex.request;
+    HttpServerResponse resp = req.response();
+    if (req.isEnded() || resp.ended()) {
+      return;
+    }
+    if (resp.headWritten() || resp.closed()) {
+      req.connection().close(); // a response under way cannot become a 408: cut it
+      return;
+    }
+    resp.setStatusCode(408);
+    resp.headers().set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE).set(X_REQUEST_ID, ex.requestId);
+    closing.closeAfterResponse(req);
+    whenSent(ex, resp, resp.end(GatewayError.body(408, GatewayError.reason(408), ex.requestId)));
   }
 
   /**
@@ -478,12 +532,11 @@ public final class Pipeline {
    * forwarded to a backend that failed, or over the limit: where it ends cannot be known without
    * reading it all, so the connection closes after the gateway's error.
    */
-  private static void settleRequestBody(Exchange ex, HttpServerResponse resp) {
+  private void settleRequestBody(Exchange ex) {
     if (!ex.bodyConsumed) {
-      disposeUnreadBody(ex.request, false);
+      disposeUnreadBody(ex.request);
     } else if (ex.response.fromGateway() && !ex.request.isEnded() && Bodies.hasBody(ex.request)) {
-      resp.headers().set(HttpHeaders.CONNECTION, "close");
-      resp.endHandler(v -> ex.request.connection().close());
+      closing.closeAfterResponse(ex.request);
     }
   }
 
@@ -496,6 +549,11 @@ public final class Pipeline {
 
   /** Turns any failure into the gateway's error response, passed through the route's response transformers. */
   private void fail(Exchange ex, Throwable cause) {
+    HttpServerResponse resp = ex.request.response();
+    if (resp.ended() || resp.closed()) {
+      answeredElsewhereOrGone(ex, resp); // whatever failed, it failed because the client's side is done
+      return;
+    }
     ex.response = errorResponse(ex, cause);
     respond(ex);
   }
@@ -548,14 +606,11 @@ public final class Pipeline {
       h.set("Allow", allow[0]);
     }
     if (close) {
-      h.set(HttpHeaders.CONNECTION, "close");
+      closing.closeAfterResponse(req);
     } else {
-      disposeUnreadBody(req, false);
+      disposeUnreadBody(req);
     }
     Future<Void> sent = resp.end(GatewayError.body(status, message, requestId));
-    if (close) {
-      sent.onComplete(ar -> req.connection().close());
-    }
     boolean log = accessLog.enabled() && active.accessLog();
     sent.onComplete(ar -> {
       serving.metrics().unrouted().served(status, System.nanoTime() - start, -1);
@@ -569,8 +624,8 @@ public final class Pipeline {
    * A request answered without reading its body: drain a small body so the connection can carry the
    * next request; for a large one, close the connection rather than read it all.
    */
-  private static void disposeUnreadBody(HttpServerRequest req, boolean consumed) {
-    if (consumed || req.isEnded() || !Bodies.hasBody(req)) {
+  private void disposeUnreadBody(HttpServerRequest req) {
+    if (req.isEnded() || !Bodies.hasBody(req)) {
       return;
     }
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -578,9 +633,13 @@ public final class Pipeline {
       req.handler(null);
       req.resume();
     } else {
-      req.response().headers().set(HttpHeaders.CONNECTION, "close");
-      req.response().endHandler(v -> req.connection().close());
+      closing.closeAfterResponse(req);
     }
+  }
+
+  /** Where the listener reports every closed client connection. */
+  public void connectionClosed(HttpConnection connection) {
+    closing.closed(connection);
   }
 
   // ---- small helpers ---------------------------------------------------------------------

@@ -6,8 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Integration timeouts for one event loop: the backend must answer (its response head) before the
- * route's {@code timeout}, or the exchange is abandoned and the client gets 504.
+ * Timeouts of one event loop: the backend must answer (its response head) before the route's
+ * {@code timeout}, or the exchange is abandoned and the client gets 504; a request body must have
+ * arrived within {@code server.bodyTimeout}, or the client gets 408.
  *
  * @implNote A Vert.x request timeout costs a scheduled task and a concurrent-map entry per request,
  *     armed and cancelled on every call; at tens of thousands of requests a second that showed up in
@@ -30,7 +31,7 @@ public final class Deadlines {
   }
 
   /** Starts the clock for one exchange; {@code onExpiry} runs on this event loop if it runs out. */
-  Entry arm(long timeoutMillis, Runnable onExpiry) {
+  public Entry arm(long timeoutMillis, Runnable onExpiry) {
     Lane lane = lanes.get(timeoutMillis);
     if (lane == null) {
       lane = new Lane();
@@ -57,7 +58,7 @@ public final class Deadlines {
   }
 
   /** One exchange's deadline. */
-  static final class Entry {
+  public static final class Entry {
     private final Lane lane;
     private final long deadline;
     private Entry prev;
@@ -81,8 +82,8 @@ public final class Deadlines {
       }
     }
 
-    /** The backend answered (or failed) in time: stop the clock. */
-    void disarm() {
+    /** What it was waiting for happened in time: stop the clock. */
+    public void disarm() {
       if (linked) {
         lane.unlink(this);
       }

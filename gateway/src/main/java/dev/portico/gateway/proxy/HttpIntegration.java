@@ -128,8 +128,9 @@ public final class HttpIntegration implements Integration {
           headers.set(X_REQUEST_ID, exchange.requestId());
           // the client went away: abandon the backend exchange so its connection is not left half-read
           in.response().closeHandler(v -> resetQuietly(request));
-          if (in.response().closed()) {
-            // gone while the backend connection was being set up: the handler above came too late
+          if (in.response().closed() || in.response().ended()) {
+            // gone (or answered by the connection's guard: a malformed or late body) while the
+            // backend connection was being set up: the handler above came too late
             resetQuietly(request);
             return Future.failedFuture(new GatewayFailure(499, "Client Closed Request", null));
           }
@@ -200,7 +201,7 @@ public final class HttpIntegration implements Integration {
     String p = out != null && out.pathOverride() != null ? out.pathOverride() : path.render(exchange.pathParams());
     String clientQuery;
     if (out == null) {
-      clientQuery = in.query();
+      clientQuery = exchange.query();
     } else {
       clientQuery = encode(out.query());
     }

@@ -30,7 +30,7 @@ public final class Upstreams {
     this.deadlines = new Deadlines(vertx);
   }
 
-  Deadlines deadlines() {
+  public Deadlines deadlines() {
     return deadlines;
   }
 

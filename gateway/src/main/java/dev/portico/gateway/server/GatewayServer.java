@@ -363,7 +363,7 @@ public final class GatewayServer {
     ServerSettings s = running.server();
     ServerSettings r = reloaded.server();
     ServerSettings server = new ServerSettings(s.port(), s.host(), s.instances(), s.maxHeaderSize(), r.maxBodySize(),
-        r.drainTimeout(), r.trustedProxies(), s.tls(), r.accessLog());
+        r.drainTimeout(), r.bodyTimeout(), r.trustedProxies(), s.tls(), r.accessLog());
     CounterSettings c = running.counters();
     CounterSettings counterSettings = new CounterSettings(c.store(), c.redisEndpoint(),
         reloaded.counters().denyOnStoreFailure(), c.timeout());

@@ -13,7 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Answers what the HTTP decoder could not parse with the gateway's JSON error: 431 for headers over
  * {@code server.maxHeaderSize}, 414 for an over-long request line, 400 for the rest (including the
- * {@link SmugglingGuard}'s refusals). Vert.x closes the connection after the response.
+ * {@link SmugglingGuard}'s refusals). The connection is closed after the response.
  */
 final class InvalidRequests {
 
@@ -41,6 +41,11 @@ final class InvalidRequests {
       status = 400;
       message = cause == null || cause.getMessage() == null ? GatewayError.reason(400) : "Bad Request: " + cause.getMessage();
     }
+    answer(request, status, message);
+  }
+
+  /** The gateway's JSON error with {@code Connection: close}; the connection is closed once it is sent. */
+  static void answer(HttpServerRequest request, int status, String message) {
     String requestId = RequestIds.create();
     HttpServerResponse response = request.response();
     response.setStatusCode(status)

@@ -8,8 +8,12 @@ import dev.portico.gateway.pipeline.ServingContext;
 import dev.portico.gateway.proxy.Upstreams;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -37,14 +41,31 @@ final class ProxyVerticle extends VerticleBase {
   public Future<?> start() {
     upstreams = new Upstreams(vertx, poolSize);
     Pipeline pipeline = new Pipeline(new ServingContext(vertx, upstreams, active, metrics), new AccessLog());
+    Map<HttpConnection, SmugglingGuard> guards = new HashMap<>();
     server = vertx.createHttpServer(options)
         .connectionHandler(connection -> {
-          SmugglingGuard.install(connection, options);
+          SmugglingGuard guard = SmugglingGuard.install(connection, options);
+          if (guard != null) {
+            guards.put(connection, guard);
+          }
           metrics.connectionOpened();
-          connection.closeHandler(v -> metrics.connectionClosed());
+          connection.closeHandler(v -> {
+            guards.remove(connection);
+            pipeline.connectionClosed(connection);
+            metrics.connectionClosed();
+          });
         })
         .invalidRequestHandler(InvalidRequests::handle)
-        .requestHandler(pipeline::handle);
+        .requestHandler(request -> {
+          if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // the guard answers on this request's response if its chunked body turns out malformed
+            SmugglingGuard guard = guards.get(request.connection());
+            if (guard != null) {
+              guard.chunkedRequest(request);
+            }
+          }
+          pipeline.handle(request);
+        });
     return server.listen();
   }
 

@@ -36,7 +36,7 @@ class ConfigLoaderSectionsTest {
 
       assertEquals(List.of(), result.problems());
       GatewayConfig config = result.config();
-      assertEquals(new ServerSettings(8080, "0.0.0.0", 0, 8 * 1024, 10 * 1024 * 1024, Duration.ofSeconds(10), List.of(), null, true),
+      assertEquals(new ServerSettings(8080, "0.0.0.0", 0, 8 * 1024, 10 * 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(30), List.of(), null, true),
           config.server());
       assertEquals(new AdminSettings(9876, "127.0.0.1", ""), config.admin());
       assertEquals(new CounterSettings(null, "redis://127.0.0.1:6379", false, CounterSettings.DEFAULT_TIMEOUT), config.counters());

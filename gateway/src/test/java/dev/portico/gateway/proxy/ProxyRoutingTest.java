@@ -119,28 +119,34 @@ class ProxyRoutingTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-      "/shop/files/a/../b,                /store/b",
       "/shop/files/a/./b,                 /store/a/b",
-      "/shop/files/a/%2e%2e/b,            /store/b",
-      "/shop/files/a/%2E%2E/b,            /store/b",
-      "/shop/files/a/.%2e/b,              /store/b",
-      "/shop/public/x/../../files/c,      /store/c",
-      "/shop/files/a/b/../../../search?q=1, /find?source=portico&q=1",
-      "/beta/shop/files/../../../shop/files/x, /store/x",
+      "/shop/files/a/%2e/b,               /store/a/b",
+      "/shop/files/a/.;x/b,               /store/a/b",
+      "/shop/./files/x,                   /store/x",
+      "/shop/files/v1..2.tar.gz,          /store/v1..2.tar.gz",
+      "/shop/files/..a/b..,               /store/..a/b..",
   })
-  void dotSegmentsAreResolvedBeforeRouting(String path, String backendUri) {
+  void singleDotSegmentsAreRemovedAndOtherDotsAreOrdinary(String path, String backendUri) {
     assertForwarded(path, prod, backendUri);
   }
 
   @ParameterizedTest
   @CsvSource({
+      "/shop/files/a/../b",
       "/shop/files/../../etc/passwd",
       "/shop/files/%2e%2e/%2e%2e/etc/passwd",
+      "/shop/files/a/%2E%2E/b",
+      "/shop/files/a/.%2e/b",
+      "/shop/files/..;/..;/secret",
+      "/shop/files/%2e%2e;/secret",
+      "/shop/files/..;jsessionid=1/secret",
+      "/shop/files/..%3b/secret",
       "/beta/shop/files/../../../etc/passwd",
+      "/shop/files/a/..",
   })
-  void dotSegmentsAboveTheRouteLeaveIt(String path) {
-    // resolved before routing: what is left matches no route
-    assertGatewayError(404, get(path));
+  void dotDotSegmentsAreRefusedHoweverSpelled(String path) {
+    // a Tomcat-style backend strips ';parameters' and decodes before resolving '..': it would climb
+    assertGatewayError(400, get(path));
     assertEquals(0, prod.pending() + beta.pending());
   }
 
