@@ -42,7 +42,10 @@ public final class Exchange implements RequestContext {
   java.util.Set<String> methodNotAllowed;
   /** Whether something took over the request body (a transformer buffered it, or the integration forwards it). */
   boolean bodyConsumed;
-  /** Abandons the backend exchange whose response is being sent; null for a mock or the gateway's own answer. */
+  /**
+   * Abandons the backend exchange: the request being sent to it, or the response being relayed from
+   * it; null until there is one (and for a mock or the gateway's own answer).
+   */
   Runnable cancelUpstream;
   private Map<String, Object> attributes;
 
@@ -107,6 +110,15 @@ public final class Exchange implements RequestContext {
   private String incomingForwardedFor() {
     java.util.List<String> lines = request.headers().getAll("X-Forwarded-For");
     return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(", ", lines);
+  }
+
+  /**
+   * Where the integration reports a backend exchange under way, and how to abandon it: when the
+   * gateway answers the client itself before the request body is through (a 408), nothing else
+   * would tell the backend request to stop.
+   */
+  public void backendExchange(Runnable abandon) {
+    this.cancelUpstream = abandon;
   }
 
   /** Where the integration reports that it took over the request body, to forward it. */

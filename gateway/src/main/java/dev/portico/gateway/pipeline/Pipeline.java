@@ -502,6 +502,9 @@ public final class Pipeline {
     resp.headers().set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE).set(X_REQUEST_ID, ex.requestId);
     closing.closeAfterResponse(req);
     whenSent(ex, resp, resp.end(GatewayError.body(408, GatewayError.reason(408), ex.requestId)));
+    if (ex.cancelUpstream != null) {
+      ex.cancelUpstream.run(); // the body streaming to the backend will never end: stop the backend request
+    }
   }
 
   /**

@@ -112,6 +112,7 @@ public final class HttpIntegration implements Integration {
     upstreams.client(this).request(options)
         .compose(request -> {
           deadline.request(request);
+          exchange.backendExchange(() -> resetQuietly(request));
           // failures reach the pipeline through the response future; without a handler Vert.x
           // would also log each one at ERROR
           request.exceptionHandler(IGNORE);

@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -46,13 +47,17 @@ final class InvalidRequests {
 
   /** The gateway's JSON error with {@code Connection: close}; the connection is closed once it is sent. */
   static void answer(HttpServerRequest request, int status, String message) {
+    send(request, status, message).onComplete(ar -> request.connection().close());
+  }
+
+  /** The gateway's JSON error with {@code Connection: close}, leaving the connection to the caller. */
+  static Future<Void> send(HttpServerRequest request, int status, String message) {
     String requestId = RequestIds.create();
     HttpServerResponse response = request.response();
-    response.setStatusCode(status)
+    return response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE)
         .putHeader(HttpHeaders.CONNECTION, "close")
         .putHeader("X-Request-Id", requestId)
-        .end(GatewayError.body(status, message, requestId))
-        .onComplete(ar -> request.connection().close());
+        .end(GatewayError.body(status, message, requestId));
   }
 }

@@ -49,13 +49,13 @@ final class SmugglingGuard {
   static final String NO_HOST = "an HTTP/1.1 request needs a Host header";
   static final String INVALID_HOST = "the Host header is not a valid host[:port]";
 
-  private final HttpConnection connection;
+  private final Http1xServerConnection connection;
   /** The latest chunked request handed to the gateway, and how many chunked bodies each side has seen. */
   private HttpServerRequest chunkedRequest;
   private int chunkedRequestsHandled;
   private int chunkedBodiesDecoded;
 
-  private SmugglingGuard(HttpConnection connection) {
+  private SmugglingGuard(Http1xServerConnection connection) {
     this.connection = connection;
   }
 
@@ -66,7 +66,13 @@ final class SmugglingGuard {
     }
     ChannelPipeline pipeline = http1.channel().pipeline();
     ChannelHandler current = pipeline.get(DECODER);
-    SmugglingGuard guard = new SmugglingGuard(connection);
+    SmugglingGuard guard = new SmugglingGuard(http1);
+    // a malformed body is answered here; Vert.x would log the failure it reports as an error
+    connection.exceptionHandler(failure -> {
+      if (!(failure instanceof MalformedChunkedBody)) {
+        log.debug("client connection failed: {}", failure.getClass().getName());
+      }
+    });
     if (current != null && current.getClass() == VertxHttpRequestDecoder.class) {
       pipeline.replace(DECODER, DECODER, guard.new Decoder(options));
     } else if (!warned) {
@@ -89,16 +95,21 @@ final class SmugglingGuard {
   /**
    * The body being decoded broke the framing: 400 on its request's response when that has not begun
    * (the request must be the one whose body this is: the latest chunked one handed on, with no other
-   * decoded since), else the connection is closed. The decoder reads nothing more either way.
+   * decoded since); then the connection fails with it, which closes it and fails the request's body
+   * stream, so a backend request it was being streamed to is reset rather than left waiting. The
+   * decoder reads nothing more either way.
    */
   private void malformedBody(MalformedChunkedBody failure) {
     HttpServerRequest request = chunkedRequest;
     chunkedRequest = null;
     if (request != null && chunkedRequestsHandled == chunkedBodiesDecoded
         && !request.response().headWritten() && !request.response().closed()) {
-      InvalidRequests.answer(request, 400, "Bad Request: " + failure.getMessage());
+      InvalidRequests.send(request, 400, "Bad Request: " + failure.getMessage())
+          .onComplete(sent -> connection.fail(failure));
     } else {
-      connection.close();
+      // what the response has written so far goes out first: failing the connection closes it at once
+      connection.channel().flush();
+      connection.fail(failure);
     }
   }
 
