@@ -189,6 +189,30 @@ class JwtAuthorizerTest {
   }
 
   @Test
+  void tokenWithACritHeaderIsRefusedWhateverItsAlgorithmAndHoweverOftenItIsSent() throws Exception {
+    JwksServer jwks = jwks(rsa, ec);
+    TestGateway gw = gateway("{ jwksUri: \"" + jwks.url() + "\", secret: \"" + SECRET + "\", algorithms: [RS256, ES256, HS256] }");
+    JsonObject claims = TestKeys.claims("mallory");
+    // The same keys and claims without crit are allowed: only the crit member refuses the tokens below.
+    assertEquals(200, get(gw, rsa.sign(claims)).statusCode());
+    assertEquals(200, get(gw, ec.sign(claims)).statusCode());
+    assertEquals(200, get(gw, TestKeys.hs256(SECRET, claims)).statusCode());
+
+    List<JsonArray> crits = List.of(new JsonArray().add("exp"), new JsonArray().add("b64"), new JsonArray());
+    for (JsonArray crit : crits) {
+      List<String> tokens = List.of(
+          rsa.signWithHeader(new JsonObject().put("alg", "RS256").put("kid", rsa.kid()).put("crit", crit).put("exp", 1), claims),
+          ec.signWithHeader(new JsonObject().put("alg", "ES256").put("kid", ec.kid()).put("crit", crit).put("b64", true), claims),
+          TestKeys.hs256(SECRET, new JsonObject().put("alg", "HS256").put("crit", crit).put("exp", 1), claims));
+      for (String token : tokens) {
+        // Twice: a token refused once is not remembered as verified the second time either.
+        assertInvalidToken(get(gw, token), "crit");
+        assertInvalidToken(get(gw, token), "crit");
+      }
+    }
+  }
+
+  @Test
   void hs256TokenSignedWithTheRsaPublicKeyAsSecretIsRefused() throws Exception {
     JwksServer jwks = jwks(rsa);
     String confused = TestKeys.hs256(rsa.publicPem(), good("mallory"));
