@@ -27,9 +27,10 @@ import java.util.Map;
 /**
  * Verifies the bearer token of each request; see {@link JwtFactory} for the configuration.
  *
- * <p>In order: the token's header is read (unverified): a {@code crit}
- * member refuses the token, since RFC 7515 (section 4.1.11) requires refusing critical extensions
- * that are not understood and this class understands none; its {@code alg} must be one of
+ * <p>In order: the {@code Authorization} header must occur at most once (400 otherwise). The
+ * token's header is read (unverified): a {@code crit} member refuses the token, since RFC 7515
+ * (section 4.1.11) requires refusing critical extensions that are not understood and this class
+ * understands none; its {@code alg} must be one of
  * {@code algorithms}, which picks HMAC ({@code secret}) or public keys ({@code jwksUri}); its
  * {@code kid} may trigger a JWKS fetch. Then {@link VerifiedTokens} may answer for a token seen
  * before. Otherwise vertx-auth-jwt (which ignores {@code crit}) verifies the signature,
@@ -90,7 +91,13 @@ final class JwtAuthorizer implements Authorizer {
 
   @Override
   public Future<Principal> authorize(RequestContext ctx) {
-    String token = bearerToken(ctx.request().headers().get("Authorization"));
+    String authorization;
+    try {
+      authorization = ctx.request().singleHeader("Authorization");
+    } catch (Rejection twoHeaders) {
+      return Future.failedFuture(twoHeaders);
+    }
+    String token = bearerToken(authorization);
     if (token == null) {
       return Future.failedFuture(Rejection.unauthorized("a bearer token is required").header("WWW-Authenticate", CHALLENGE));
     }

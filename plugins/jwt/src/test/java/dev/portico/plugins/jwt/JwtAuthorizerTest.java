@@ -3,7 +3,10 @@ package dev.portico.plugins.jwt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.BundledPlugins;
+import dev.portico.gateway.testing.GatewayErrors;
+import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestGateway;
 import dev.portico.plugins.jwt.TestKeys.SigningKey;
 import io.vertx.core.json.JsonArray;
@@ -210,6 +213,51 @@ class JwtAuthorizerTest {
         assertInvalidToken(get(gw, token), "crit");
       }
     }
+  }
+
+  @Test
+  void twoAuthorizationHeadersAre400AndNeitherReachesTheBackend() throws Exception {
+    Backend backend = Backend.start();
+    open.add(backend);
+    TestGateway gw = TestGateway.start("""
+        apis:
+          - name: t
+            basePath: /t
+            routes:
+              - path: /me
+                integration: { type: http, uri: "%s/me" }
+                policies:
+                  - jwt: { secret: "%s" }
+        """.formatted(backend.url(), SECRET));
+    open.add(gw);
+    String alice = TestKeys.hs256(SECRET, TestKeys.claims("alice"));
+    String mallory = TestKeys.hs256(SECRET, TestKeys.claims("mallory"));
+
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      // Both tokens are valid: the request is refused for carrying two, whatever the case of their names.
+      http.send(RawHttp.crlf("""
+          GET /t/me HTTP/1.1
+          Host: 127.0.0.1
+          Authorization: Bearer %s
+          authorization: Bearer %s
+
+          """.formatted(alice, mallory)));
+      RawHttp.Response twice = http.read();
+      JsonObject error = GatewayErrors.assertGatewayError(400, twice);
+      assertEquals("Bad Request: more than one Authorization header", error.getString("message"));
+
+      // The next request on the connection, with one header, is the first the backend sees.
+      http.send(RawHttp.crlf("""
+          GET /t/me HTTP/1.1
+          Host: 127.0.0.1
+          Authorization: Bearer %s
+
+          """.formatted(alice)));
+      assertEquals(200, http.read().status());
+    }
+    Backend.Received seen = backend.nextRequest();
+    assertEquals(List.of("Bearer " + alice), seen.headers().getAll("Authorization"));
+    assertEquals(0, backend.pending(), "the backend saw the refused request");
   }
 
   @Test
