@@ -20,6 +20,9 @@ import io.vertx.core.Future;
  *   }
  * }
  * }</pre>
+ *
+ * <p>Read a header that carries a credential with {@link GatewayRequest#singleHeader}, which refuses
+ * a request sending it twice, so that the value checked is the only one the backend can see.
  */
 public non-sealed interface Authorizer extends Policy {
 

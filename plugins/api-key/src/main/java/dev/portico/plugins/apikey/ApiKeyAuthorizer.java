@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>The key's value goes nowhere but to that lookup: not into a message, a log line, a claim or a
  * counter key. Both refusals are the same 401 apart from their message, and neither echoes what was
- * sent.
+ * sent. A request carrying the header more than once is 400: the key looked up must be the only
+ * one the backend can see.
  */
 final class ApiKeyAuthorizer implements Authorizer {
 
@@ -36,7 +37,12 @@ final class ApiKeyAuthorizer implements Authorizer {
 
   @Override
   public Future<Principal> authorize(RequestContext ctx) {
-    String value = ctx.request().headers().get(header);
+    String value;
+    try {
+      value = ctx.request().singleHeader(header);
+    } catch (Rejection twoKeys) {
+      return Future.failedFuture(twoKeys);
+    }
     if (value == null || value.isBlank()) {
       return Future.failedFuture(missing);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.BundledPlugins;
 import dev.portico.gateway.testing.GatewayErrors;
+import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -148,6 +149,46 @@ class ApiKeyPolicyTest {
     HttpResponse<String> r = get("/partners/ping", "X-Partner-Key", PARTNER_KEY);
     assertEquals(200, r.statusCode(), r::body);
     assertEquals("ApiKey header=\"X-Partner-Key\"", header(get("/partners/ping"), "WWW-Authenticate"));
+  }
+
+  /** Sends a GET with these header lines on a raw connection (a well-behaved client would merge repeated headers). */
+  private static RawHttp.Response rawGet(RawHttp http, String path, String... headerLines) {
+    StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (String line : headerLines) {
+      head.append(line).append("\r\n");
+    }
+    http.send(head.append("\r\n").toString());
+    return http.read();
+  }
+
+  @Test
+  void twoKeyHeadersAre400AndNeitherKeyReachesTheBackend() {
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      // Both keys are valid: the request is refused for carrying two, whatever the case of their names.
+      RawHttp.Response twice = rawGet(http, "/orders/1", "X-API-Key: " + GOLD_KEY, "x-api-key: " + PARTNER_KEY);
+      JsonObject error = GatewayErrors.assertGatewayError(400, twice);
+      assertEquals("Bad Request: more than one X-API-Key header", error.getString("message"));
+      assertFalse(twice.text().contains(GOLD_KEY) || twice.text().contains(PARTNER_KEY), twice.text());
+
+      // The next request on the connection, with one key, is the first the backend sees.
+      assertEquals(200, rawGet(http, "/orders/2", "X-API-Key: " + GOLD_KEY).status());
+    }
+    Backend.Received seen = backend.nextRequest();
+    assertEquals("/orders/2", seen.uri());
+    assertEquals(List.of(GOLD_KEY), seen.headers().getAll("X-API-Key"));
+    assertEquals(0, backend.pending(), "the backend saw the refused request");
+  }
+
+  @Test
+  void onlyTheConfiguredHeaderMustBeSentOnce() {
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      JsonObject error = GatewayErrors.assertGatewayError(400,
+          rawGet(http, "/partners/ping", "X-Partner-Key: " + PARTNER_KEY, "X-Partner-Key: " + PARTNER_KEY));
+      assertEquals("Bad Request: more than one X-Partner-Key header", error.getString("message"));
+      // X-API-Key means nothing to this route's api-key policy: sent twice, it is just another header.
+      RawHttp.Response r = rawGet(http, "/partners/ping", "X-Partner-Key: " + PARTNER_KEY, "X-API-Key: a", "X-API-Key: b");
+      assertEquals(200, r.status(), () -> RawHttp.describe(r));
+    }
   }
 
   @Test

@@ -79,12 +79,19 @@ final class HttpAuthorizer implements Authorizer {
   @Override
   public Future<Principal> authorize(RequestContext ctx) {
     List<String> identity = new ArrayList<>(config.identitySource().size());
-    for (String header : config.identitySource()) {
-      String value = ctx.request().headers().get(header);
-      if (value == null || value.isBlank()) {
-        return Future.failedFuture(missingIdentity); // as Amazon API Gateway does: no call without an identity
+    boolean missing = false;
+    try {
+      for (String header : config.identitySource()) {
+        // Sent twice, the authorizer would judge one value while the backend may read the other.
+        String value = ctx.request().singleHeader(header);
+        missing |= value == null || value.isBlank();
+        identity.add(value);
       }
-      identity.add(value);
+    } catch (Rejection repeated) {
+      return Future.failedFuture(repeated); // 400, even when another identity header is missing
+    }
+    if (missing) {
+      return Future.failedFuture(missingIdentity); // as Amazon API Gateway does: no call without an identity
     }
     String key = cacheKey(ctx, identity);
     Future<Decision> decision = cache.get(key, () -> call(ctx));

@@ -11,6 +11,7 @@ import ch.qos.logback.core.AppenderBase;
 import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.BundledPlugins;
 import dev.portico.gateway.testing.GatewayErrors;
+import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestGateway;
 import dev.portico.spi.ConfigReader;
 import dev.portico.spi.Policy;
@@ -277,6 +278,49 @@ class HttpAuthorizerPolicyTest {
 
     assertEquals(before + 1, authz.totalCalls(), "only the request carrying every identity header was asked about");
     assertEquals("acme", authz.callsFor("allow-erin").get(0).headers().get("X-Tenant"));
+  }
+
+  /** Sends a GET with these header lines on a raw connection (a well-behaved client would merge repeated headers). */
+  private static RawHttp.Response rawGet(RawHttp http, String path, String... headerLines) {
+    StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for (String line : headerLines) {
+      head.append(line).append("\r\n");
+    }
+    http.send(head.append("\r\n").toString());
+    return http.read();
+  }
+
+  @Test
+  void twoAuthorizationHeadersAre400WithoutACallAndTheBackendSeesNeither() {
+    int before = authz.totalCalls();
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      // Both would be allowed: the request is refused for carrying two, whatever the case of their names.
+      RawHttp.Response twice = rawGet(http, "/s/pets/3", "Authorization: Bearer allow-frank", "authorization: Bearer allow-grace");
+      JsonObject error = GatewayErrors.assertGatewayError(400, twice);
+      assertEquals("Bad Request: more than one Authorization header", error.getString("message"));
+
+      // The next request on the connection, with one header, is the first the backend sees.
+      RawHttp.Response once = rawGet(http, "/s/pets/4", "Authorization: Bearer allow-frank");
+      assertEquals(200, once.status(), () -> RawHttp.describe(once));
+    }
+    Backend.Received seen = backend.nextRequest();
+    assertEquals("/pets/4", seen.uri());
+    assertEquals(List.of("Bearer allow-frank"), seen.headers().getAll("Authorization"));
+    assertEquals(0, backend.pending(), "the backend saw the refused request");
+    assertEquals(before + 1, authz.totalCalls(), "the authorizer was asked about the refused request");
+    assertEquals(0, authz.calls("allow-grace"));
+  }
+
+  @Test
+  void everyIdentitySourceHeaderSentTwiceIs400EvenWhenAnotherIsMissing() {
+    int before = authz.totalCalls();
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      JsonObject error = GatewayErrors.assertGatewayError(400, rawGet(http, "/s/tenant",
+          "Authorization: Bearer allow-heidi", "X-Tenant: acme", "X-Tenant: globex"));
+      assertEquals("Bad Request: more than one X-Tenant header", error.getString("message"));
+      GatewayErrors.assertGatewayError(400, rawGet(http, "/s/tenant", "X-Tenant: acme", "X-TENANT: acme"));
+    }
+    assertEquals(before, authz.totalCalls(), "the authorizer was asked about a refused request");
   }
 
   // ---- when the authorizer cannot answer -------------------------------------------------

@@ -27,13 +27,20 @@ import java.util.Map;
 /**
  * Verifies the bearer token of each request; see {@link JwtFactory} for the configuration.
  *
- * <p>In order: the token's header is read (unverified) only to choose the key — its {@code alg}
- * must be one of {@code algorithms}, which picks HMAC ({@code secret}) or public keys ({@code
- * jwksUri}); its {@code kid} may trigger a JWKS fetch. Then vertx-auth-jwt verifies the signature,
+ * <p>In order: the {@code Authorization} header must occur at most once (400 otherwise). The
+ * token's header is read (unverified): a {@code crit} member refuses the token, since RFC 7515
+ * (section 4.1.11) requires refusing critical extensions that are not understood and this class
+ * understands none; its {@code alg} must be one of
+ * {@code algorithms}, which picks HMAC ({@code secret}) or public keys ({@code jwksUri}); its
+ * {@code kid} may trigger a JWKS fetch. Then {@link VerifiedTokens} may answer for a token seen
+ * before. Otherwise vertx-auth-jwt (which ignores {@code crit}) verifies the signature,
  * {@code iss} and {@code aud}; this class checks {@code exp}, {@code nbf} and {@code iat} with the
  * leeway, the {@code sub}, then {@code requiredClaims} and {@code scopes}. Every failure up to the
  * {@code sub} is 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}; a missing claim
  * or scope is 403. Tokens that pass are remembered in {@link VerifiedTokens}.
+ *
+ * <p>Whatever the token's header alone decides is checked before the cache is asked, so the cache
+ * only ever saves the signature and claim checks and cannot let through a token the header refuses.
  */
 final class JwtAuthorizer implements Authorizer {
 
@@ -84,29 +91,35 @@ final class JwtAuthorizer implements Authorizer {
 
   @Override
   public Future<Principal> authorize(RequestContext ctx) {
-    String token = bearerToken(ctx.request().headers().get("Authorization"));
+    String authorization;
+    try {
+      authorization = ctx.request().singleHeader("Authorization");
+    } catch (Rejection twoHeaders) {
+      return Future.failedFuture(twoHeaders);
+    }
+    String token = bearerToken(authorization);
     if (token == null) {
       return Future.failedFuture(Rejection.unauthorized("a bearer token is required").header("WWW-Authenticate", CHALLENGE));
     }
-    long now = System.currentTimeMillis();
-    Principal known = verified.get(token, now);
-    if (known != null) {
-      return Future.succeededFuture(known);
-    }
-    String[] header = algAndKid(token);
+    JoseHeader header = JoseHeader.of(token);
     if (header == null) {
       return invalid("the token is not a signed JWT");
     }
-    String alg = header[0];
-    String kid = header[1];
-    if (!config.algorithms().contains(alg)) {
-      return invalid("the token's algorithm " + printable(alg) + " is not accepted");
+    if (header.crit()) {
+      return invalid("the token's header has crit, and no critical extension is supported");
     }
-    if (JwtConfig.HMAC.contains(alg)) {
+    if (!config.algorithms().contains(header.alg())) {
+      return invalid("the token's algorithm " + printable(header.alg()) + " is not accepted");
+    }
+    Principal known = verified.get(token, System.currentTimeMillis());
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    if (JwtConfig.HMAC.contains(header.alg())) {
       return verify(hmac.get(), token);
     }
     Context caller = Vertx.currentContext();
-    Future<Principal> result = jwks.keysFor(kid).compose(keys -> {
+    Future<Principal> result = jwks.keysFor(header.kid()).compose(keys -> {
       JWTAuth verifier = keys.verifier();
       if (verifier == null) {
         return keys.loaded()
@@ -212,29 +225,36 @@ final class JwtAuthorizer implements Authorizer {
   }
 
   /**
-   * The {@code alg} and {@code kid} of a JWS in compact form (three non-empty parts), or null when
-   * it is not one. Unverified: used only to choose the key the signature is checked with.
+   * What this class reads of a JWS header: {@code alg} and {@code kid} choose the key; {@code crit}
+   * is whether the header has a {@code crit} member at all (an empty list is invalid too).
    */
-  private static String[] algAndKid(String token) {
-    int first = token.indexOf('.');
-    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-    if (first <= 0 || second < 0 || second == first + 1 || second == token.length() - 1
-        || token.indexOf('.', second + 1) >= 0) {
-      return null;
-    }
-    try {
-      byte[] json = Base64.getUrlDecoder().decode(token.substring(0, first));
-      JsonObject header = new JsonObject(new String(json, StandardCharsets.UTF_8));
-      if (!(header.getValue("alg") instanceof String alg)) {
+  private record JoseHeader(String alg, String kid, boolean crit) {
+
+    /**
+     * The header of a JWS in compact form (three non-empty parts), or null when it is not one.
+     * Unverified: the signature is checked afterwards with the key it chooses.
+     */
+    static JoseHeader of(String token) {
+      int first = token.indexOf('.');
+      int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+      if (first <= 0 || second < 0 || second == first + 1 || second == token.length() - 1
+          || token.indexOf('.', second + 1) >= 0) {
         return null;
       }
-      Object kid = header.getValue("kid");
-      if (kid != null && !(kid instanceof String)) {
+      try {
+        byte[] json = Base64.getUrlDecoder().decode(token.substring(0, first));
+        JsonObject header = new JsonObject(new String(json, StandardCharsets.UTF_8));
+        if (!(header.getValue("alg") instanceof String alg)) {
+          return null;
+        }
+        Object kid = header.getValue("kid");
+        if (kid != null && !(kid instanceof String)) {
+          return null;
+        }
+        return new JoseHeader(alg, (String) kid, header.containsKey("crit"));
+      } catch (RuntimeException e) {
         return null;
       }
-      return new String[] {alg, (String) kid};
-    } catch (RuntimeException e) {
-      return null;
     }
   }
 

@@ -3,7 +3,10 @@ package dev.portico.plugins.jwt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portico.gateway.testing.Backend;
 import dev.portico.gateway.testing.BundledPlugins;
+import dev.portico.gateway.testing.GatewayErrors;
+import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.TestGateway;
 import dev.portico.plugins.jwt.TestKeys.SigningKey;
 import io.vertx.core.json.JsonArray;
@@ -186,6 +189,75 @@ class JwtAuthorizerTest {
     assertInvalidToken(get(gw, noneWithSignature), "'none' is not accepted");
     String twoParts = TestKeys.part(new JsonObject().put("alg", "none")) + "." + TestKeys.part(good("alice"));
     assertInvalidToken(get(gw, twoParts), "not a signed JWT");
+  }
+
+  @Test
+  void tokenWithACritHeaderIsRefusedWhateverItsAlgorithmAndHoweverOftenItIsSent() throws Exception {
+    JwksServer jwks = jwks(rsa, ec);
+    TestGateway gw = gateway("{ jwksUri: \"" + jwks.url() + "\", secret: \"" + SECRET + "\", algorithms: [RS256, ES256, HS256] }");
+    JsonObject claims = TestKeys.claims("mallory");
+    // The same keys and claims without crit are allowed: only the crit member refuses the tokens below.
+    assertEquals(200, get(gw, rsa.sign(claims)).statusCode());
+    assertEquals(200, get(gw, ec.sign(claims)).statusCode());
+    assertEquals(200, get(gw, TestKeys.hs256(SECRET, claims)).statusCode());
+
+    List<JsonArray> crits = List.of(new JsonArray().add("exp"), new JsonArray().add("b64"), new JsonArray());
+    for (JsonArray crit : crits) {
+      List<String> tokens = List.of(
+          rsa.signWithHeader(new JsonObject().put("alg", "RS256").put("kid", rsa.kid()).put("crit", crit).put("exp", 1), claims),
+          ec.signWithHeader(new JsonObject().put("alg", "ES256").put("kid", ec.kid()).put("crit", crit).put("b64", true), claims),
+          TestKeys.hs256(SECRET, new JsonObject().put("alg", "HS256").put("crit", crit).put("exp", 1), claims));
+      for (String token : tokens) {
+        // Twice: a token refused once is not remembered as verified the second time either.
+        assertInvalidToken(get(gw, token), "crit");
+        assertInvalidToken(get(gw, token), "crit");
+      }
+    }
+  }
+
+  @Test
+  void twoAuthorizationHeadersAre400AndNeitherReachesTheBackend() throws Exception {
+    Backend backend = Backend.start();
+    open.add(backend);
+    TestGateway gw = TestGateway.start("""
+        apis:
+          - name: t
+            basePath: /t
+            routes:
+              - path: /me
+                integration: { type: http, uri: "%s/me" }
+                policies:
+                  - jwt: { secret: "%s" }
+        """.formatted(backend.url(), SECRET));
+    open.add(gw);
+    String alice = TestKeys.hs256(SECRET, TestKeys.claims("alice"));
+    String mallory = TestKeys.hs256(SECRET, TestKeys.claims("mallory"));
+
+    try (RawHttp http = RawHttp.connect(gw.port())) {
+      // Both tokens are valid: the request is refused for carrying two, whatever the case of their names.
+      http.send(RawHttp.crlf("""
+          GET /t/me HTTP/1.1
+          Host: 127.0.0.1
+          Authorization: Bearer %s
+          authorization: Bearer %s
+
+          """.formatted(alice, mallory)));
+      RawHttp.Response twice = http.read();
+      JsonObject error = GatewayErrors.assertGatewayError(400, twice);
+      assertEquals("Bad Request: more than one Authorization header", error.getString("message"));
+
+      // The next request on the connection, with one header, is the first the backend sees.
+      http.send(RawHttp.crlf("""
+          GET /t/me HTTP/1.1
+          Host: 127.0.0.1
+          Authorization: Bearer %s
+
+          """.formatted(alice)));
+      assertEquals(200, http.read().status());
+    }
+    Backend.Received seen = backend.nextRequest();
+    assertEquals(List.of("Bearer " + alice), seen.headers().getAll("Authorization"));
+    assertEquals(0, backend.pending(), "the backend saw the refused request");
   }
 
   @Test

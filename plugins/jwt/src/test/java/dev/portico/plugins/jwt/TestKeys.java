@@ -65,6 +65,11 @@ final class TestKeys {
       if (headerKid != null) {
         header.put("kid", headerKid);
       }
+      return signWithHeader(header, claims);
+    }
+
+    /** A token signed with this key, with exactly this JOSE header. */
+    String signWithHeader(JsonObject header, JsonObject claims) {
       String input = part(header) + "." + part(claims);
       try {
         Signature s = Signature.getInstance(alg.startsWith("ES") ? "SHA256withECDSAinP1363Format" : "SHA256withRSA");
@@ -79,7 +84,12 @@ final class TestKeys {
 
   /** A token signed with HMAC-SHA256 over {@code secret}, with {@code alg: HS256}. */
   static String hs256(String secret, JsonObject claims) {
-    String input = part(new JsonObject().put("alg", "HS256").put("typ", "JWT")) + "." + part(claims);
+    return hs256(secret, new JsonObject().put("alg", "HS256").put("typ", "JWT"), claims);
+  }
+
+  /** A token signed with HMAC-SHA256 over {@code secret}, with exactly this JOSE header. */
+  static String hs256(String secret, JsonObject header, JsonObject claims) {
+    String input = part(header) + "." + part(claims);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
