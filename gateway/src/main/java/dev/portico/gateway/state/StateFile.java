@@ -19,7 +19,9 @@ import java.util.Map;
 /**
  * What the admin API made, kept in {@code data/apis.json}. A write goes to a temporary file that
  * is forced to disk and then renamed over the old one, so a crash at any moment leaves either the
- * old state or the new one, never a torn file. Blocking: called off the event loops.
+ * old state or the new one, never a torn file. The file holds secrets: it is created {@code 0600}
+ * ({@link PrivateFiles}), and the rename replaces one with wider permissions. Blocking: called off
+ * the event loops.
  */
 public final class StateFile {
 
@@ -67,8 +69,7 @@ public final class StateFile {
     }
     byte[] bytes = new JsonObject().put("format", FORMAT).put("apis", apis).encodePrettily()
         .getBytes(StandardCharsets.UTF_8);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch = PrivateFiles.create(temp)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         ch.write(buffer);
