@@ -237,7 +237,8 @@ final class AdminApi {
         send(req, refused.status(), body);
       } else {
         log.error("admin write {} {} failed", req.method(), req.path(), ar.cause());
-        error(req, 500, "the change could not be saved: " + ar.cause().getMessage());
+        error(req, 500, "the change could not be saved: "
+            + java.util.Objects.requireNonNullElse(ar.cause().getMessage(), ar.cause().getClass().getSimpleName()));
       }
     });
   }
