@@ -41,6 +41,7 @@ final class AdminApi {
   private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
   /** Definitions are small; anything larger is a mistake, refused before it is read. */
   static final long MAX_BODY = 1024 * 1024;
+  private static final String REQUEST_ID = "X-Request-Id";
 
   private final Definitions definitions;
   private final DefinitionJson json;
@@ -226,15 +227,18 @@ final class AdminApi {
           send(req, a.status(), a.body());
         }
       } else if (ar.cause() instanceof WriteRefused refused) {
+        String requestId = RequestIds.create();
         JsonObject body = new JsonObject().put("message", refused.getMessage()).put("status", refused.status())
-            .put("requestId", RequestIds.create());
+            .put("requestId", requestId);
+        req.response().putHeader(REQUEST_ID, requestId);
         if (!refused.problems().isEmpty()) {
           body.put("errors", new JsonArray(refused.problems()));
         }
         send(req, refused.status(), body);
       } else {
         log.error("admin write {} {} failed", req.method(), req.path(), ar.cause());
-        error(req, 500, "the change could not be saved: " + ar.cause().getMessage());
+        error(req, 500, "the change could not be saved: "
+            + java.util.Objects.requireNonNullElse(ar.cause().getMessage(), ar.cause().getClass().getSimpleName()));
       }
     });
   }
@@ -244,8 +248,10 @@ final class AdminApi {
         .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
   }
 
+  /** The gateway's JSON error, its requestId also in {@code X-Request-Id} as on the client port. */
   static void error(HttpServerRequest req, int status, String message) {
+    String requestId = RequestIds.create();
     req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE)
-        .end(GatewayError.body(status, message, RequestIds.create()));
+        .putHeader(REQUEST_ID, requestId).end(GatewayError.body(status, message, requestId));
   }
 }

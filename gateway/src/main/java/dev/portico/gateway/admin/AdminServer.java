@@ -17,13 +17,15 @@ import java.util.function.Supplier;
 /**
  * The admin API on its own port (loopback by default). {@code /health}, {@code /ready} and
  * {@code /metrics} answer anyone; every other call needs {@code Authorization: Bearer <admin.token>},
- * and with no token configured answers 403 saying how to set one.
+ * and with no token configured answers 403 saying how to set one. Bound to loopback, it answers
+ * only requests that name a loopback host, and 421 to others ({@link LoopbackHosts}).
  */
 public final class AdminServer {
 
   private final Vertx vertx;
   private final String host;
   private final int port;
+  private final boolean loopbackOnly;
   private final byte[] token;
   private final BooleanSupplier ready;
   private final AdminApi apis;
@@ -41,6 +43,7 @@ public final class AdminServer {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
+    this.loopbackOnly = LoopbackHosts.isLoopback(host);
     this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     this.ready = ready;
     this.apis = new AdminApi(definitions, json, refresh);
@@ -62,6 +65,11 @@ public final class AdminServer {
   }
 
   private void handle(HttpServerRequest req) {
+    if (loopbackOnly && !LoopbackHosts.named(req)) {
+      AdminApi.error(req, 421, "Misdirected Request: the admin API listens on " + host
+          + " and answers only requests to Host localhost, 127.0.0.1 or [::1]");
+      return;
+    }
     String path = req.path();
     boolean get = "GET".equals(req.method().name());
     if (get && path.equals("/health")) {

@@ -170,7 +170,9 @@ public final class PorticoCli implements Callable<Integer> {
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        err.println("Portico could not start: " + cause.getMessage());
+        // a failure without a message (an Error, a timeout) is named by its class, never "null"
+        err.println("Portico could not start: "
+            + java.util.Objects.requireNonNullElse(cause.getMessage(), cause.getClass().getSimpleName()));
         log.debug("start failure", cause);
         loaded.catalog().close();
         return 1;

@@ -37,6 +37,12 @@ final class ApiBinder {
   }
 
   ApiDefinition bind(ConfigReader api) {
+    String tooDeep = NestingLimit.problem(api.json(), api.path());
+    if (tooDeep != null) {
+      // nothing else is read: copying or binding it is what the limit is there to avoid
+      problems.add(tooDeep);
+      return new ApiDefinition(api.value("name") instanceof String n ? n : null, "", Map.of(), List.of(), List.of(), null);
+    }
     JsonObject source = api.json() == null ? new JsonObject() : api.json().copy();
     String name = api.requiredString("name");
     if (name != null && !API_NAME.matcher(name).matches()) {

@@ -7,6 +7,7 @@ import dev.portico.gateway.config.CounterSettings;
 import dev.portico.gateway.state.ClusterStateStore;
 import dev.portico.gateway.state.Definitions;
 import dev.portico.gateway.state.LocalStateStore;
+import dev.portico.gateway.state.PrivateFiles;
 import dev.portico.gateway.state.StateFile;
 import dev.portico.gateway.state.StateStore;
 import java.util.ArrayList;
@@ -37,7 +38,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +67,7 @@ public final class GatewayServer {
    *
    * @param port overrides {@code server.port} when not null
    * @param adminPort overrides {@code admin.port} when not null
-   * @param dataDir where deployments and stage state are kept; created if absent
+   * @param dataDir where deployments and stage state are kept; created ({@code 0700}) if absent
    */
   public record Options(Integer port, Integer adminPort, Path dataDir, Path hazelcastConfig) {
 
@@ -196,7 +196,7 @@ public final class GatewayServer {
     // reading data/ and joining the cluster's state block: not on an event loop
     return vertx.<Void>executeBlocking(() -> {
       try {
-        Files.createDirectories(options.dataDir());
+        PrivateFiles.createDirectory(options.dataDir());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the data directory " + options.dataDir() + ": " + e, e);
       }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -118,6 +119,14 @@ public final class ClusterStateStore implements StateStore {
         // another node wrote this API in between: decide again on its state
       }
     }, false).onSuccess(s -> listeners.forEach(Runnable::run));
+  }
+
+  /** What this node's {@code data/} held unreadable, unless the cluster has a readable state of that API. */
+  @Override
+  public Set<String> unreadable() {
+    Set<String> out = new java.util.HashSet<>(file.unreadable());
+    out.removeAll(states.keySet());
+    return Set.copyOf(out);
   }
 
   @Override

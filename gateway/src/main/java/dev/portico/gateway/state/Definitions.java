@@ -85,19 +85,23 @@ public final class Definitions {
   public int useFile(GatewayConfig reloaded) {
     this.file = reloaded;
     warnOverridden();
-    Map<String, ApiState> owned = store.states();
-    return (int) reloaded.apis().stream().filter(api -> !owned.containsKey(api.name())).count();
+    return (int) reloaded.apis().stream().filter(api -> !managed(api.name())).count();
   }
 
   /** Logs, for each API of the file that the admin API owns, that the file's definition is ignored. */
   public void warnOverridden() {
     Map<String, ApiState> owned = store.states();
+    Set<String> unreadable = store.unreadable();
     List<ApiDefinition> apis = file.apis();
     for (int i = 0; i < apis.size(); i++) {
-      ApiState state = owned.get(apis.get(i).name());
+      String name = apis.get(i).name();
+      ApiState state = owned.get(name);
       if (state != null) {
         log.warn("apis[{}] '{}' is {} through the admin API (kept in data/): the file's definition of it is ignored",
-            i, apis.get(i).name(), state.deleted() ? "deleted" : "managed");
+            i, name, state.deleted() ? "deleted" : "managed");
+      } else if (unreadable.contains(name)) {
+        log.warn("apis[{}] '{}' is managed through the admin API, but data/ holds it unreadable (see above): "
+            + "the file's definition of it is ignored too", i, name);
       }
     }
   }
@@ -107,15 +111,18 @@ public final class Definitions {
   /** The APIs served, in order: the file's (unless the admin API owns them), then the admin API's by name. */
   public List<ApiState> effective() {
     Map<String, ApiState> owned = store.states();
+    Set<String> unreadable = store.unreadable();
     List<ApiState> out = new ArrayList<>();
     Set<String> fromFile = new LinkedHashSet<>();
     for (ApiDefinition api : file.apis()) {
       fromFile.add(api.name());
       ApiState state = owned.get(api.name());
-      if (state == null) {
+      if (state != null) {
+        if (!state.deleted()) {
+          out.add(state);
+        }
+      } else if (!unreadable.contains(api.name())) {
         out.add(ApiState.created(api.name(), api.source()));
-      } else if (!state.deleted()) {
-        out.add(state);
       }
     }
     for (ApiState state : new TreeMap<>(owned).values()) {
@@ -134,7 +141,7 @@ public final class Definitions {
 
   /** Whether the admin API owns {@code name} (rather than the configuration file). */
   public boolean managed(String name) {
-    return store.states().containsKey(name);
+    return store.states().containsKey(name) || store.unreadable().contains(name);
   }
 
   /** The current definition of a served API, bound; null if it no longer binds (logged when planned). */
@@ -387,6 +394,9 @@ public final class Definitions {
   /** {@code DELETE /apis/{name}}: the API stops being served, on every node, and stays deleted across restarts. */
   public Future<Void> delete(String name) {
     return store.update(name, owned -> {
+      if (owned == null && store.unreadable().contains(name)) {
+        return new ApiState(name, 1, null, List.of(), Map.of()); // a tombstone replaces what data/ held unreadable
+      }
       ApiState base = base(name, owned);
       if (base == null || base.deleted()) {
         throw WriteRefused.notFound("no API named '" + name + "'");
@@ -471,10 +481,16 @@ public final class Definitions {
     });
   }
 
-  /** What a write starts from: the admin API's state, else the file's definition, else null. */
+  /**
+   * What a write starts from: the admin API's state, else the file's definition, else null (also
+   * when {@code data/} holds the API unreadable: a write starts it anew).
+   */
   private ApiState base(String name, ApiState owned) {
     if (owned != null) {
       return owned;
+    }
+    if (store.unreadable().contains(name)) {
+      return null;
     }
     for (ApiDefinition api : file.apis()) {
       if (api.name().equals(name)) {
@@ -484,8 +500,15 @@ public final class Definitions {
     return null;
   }
 
-  /** Refuses a state one of whose stages would not serve: a missing variable, a deployment that no longer binds. */
+  /**
+   * Refuses a state the next start could not read back from {@code data/}, or one of whose stages
+   * would not serve: a missing variable, a deployment that no longer binds.
+   */
   private void check(ApiState next) {
+    String unreadable = StateFile.whyUnreadable(next);
+    if (unreadable != null) {
+      throw WriteRefused.invalid("the API could not be read back from data/ at the next start", List.of(unreadable));
+    }
     if (next.deleted()) {
       return;
     }

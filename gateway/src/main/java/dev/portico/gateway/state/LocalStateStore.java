@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
@@ -58,6 +59,11 @@ public final class LocalStateStore implements StateStore {
         return after;
       }
     }, false).onSuccess(s -> listeners.forEach(Runnable::run));
+  }
+
+  @Override
+  public Set<String> unreadable() {
+    return file.unreadable();
   }
 
   @Override

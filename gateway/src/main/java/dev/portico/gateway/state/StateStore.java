@@ -2,6 +2,7 @@ package dev.portico.gateway.state;
 
 import io.vertx.core.Future;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,6 +24,15 @@ public interface StateStore {
    * @return the new state, once it is durable (and, in a cluster, shared)
    */
   Future<ApiState> update(String api, UnaryOperator<ApiState> change);
+
+  /**
+   * The APIs {@code data/} holds that could not be read at start (logged then): not served, and,
+   * like a deleted API, their names stay the admin API's, so the file's definition of them is not
+   * served either. Writing such an API again through the admin API replaces what was unreadable.
+   */
+  default Set<String> unreadable() {
+    return Set.of();
+  }
 
   /** {@code listener} runs (on any thread) after any state changes, on this node or another. */
   void onChange(Runnable listener);

@@ -273,6 +273,18 @@ class ConfigLoaderApiTest {
   }
 
   @Test
+  void aDefinitionMayNestSixtyFourLevelsAndNoMore() {
+    // apis[0] is level 1; routes, the route, its integration: the body's outer list is level 5
+    String atTheLimit = "[".repeat(NestingLimit.MAX_DEPTH - 4) + "]".repeat(NestingLimit.MAX_DEPTH - 4);
+    assertEquals(List.of(), problems(api("- path: /a\n  integration: { type: mock, body: " + atTheLimit + " }")));
+
+    String deeper = "[" + atTheLimit + "]";
+    assertEquals(List.of("apis[0].routes[0].integration.body" + "[0]".repeat(NestingLimit.MAX_DEPTH - 4)
+            + ": nested too deep: maps and lists may nest at most 64 levels in an API definition"),
+        problems(api("- path: /a\n  integration: { type: mock, body: " + deeper + " }")));
+  }
+
+  @Test
   void keysOfTheOtherIntegrationTypeAreProblems() {
     assertEquals(List.of(
         "apis[0].routes[0].integration.status: applies only to a mock integration (type: mock)",

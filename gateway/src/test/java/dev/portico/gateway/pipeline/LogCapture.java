@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * <p>The pipeline logs a failure before it writes the response, so once the client has the
  * response, the line is here.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
   private final Queue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
   private LogCapture() {}
 
-  static LogCapture capture() {
+  public static LogCapture capture() {
     LogCapture capture = new LogCapture();
     capture.setContext(capture.root.getLoggerContext());
     capture.start();
@@ -48,16 +48,16 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
   }
 
   /** Every WARN or ERROR line so far, as {@code LEVEL message [exception]}. */
-  List<String> alarms() {
+  public List<String> alarms() {
     return events.stream().map(LogCapture::describe).toList();
   }
 
   /** The ERROR lines so far. */
-  List<String> errors() {
+  public List<String> errors() {
     return events.stream().filter(e -> e.getLevel() == Level.ERROR).map(LogCapture::describe).toList();
   }
 
-  void clear() {
+  public void clear() {
     events.clear();
   }
 
