@@ -96,6 +96,14 @@ public final class Exchange implements RequestContext {
     return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(", ", lines);
   }
 
+  /**
+   * Puts the client's request headers into {@code to} as a backend may see them: without hop-by-hop
+   * headers, {@code Expect}, or client-address headers from an untrusted peer.
+   */
+  public void copyClientHeaders(MultiMap to) {
+    HopByHop.copyFromClient(request, to, active.clientAddress());
+  }
+
   /** Where the integration reports that it took over the request body, to forward it. */
   public void bodyTaken() {
     this.bodyConsumed = true;
@@ -184,7 +192,7 @@ public final class Exchange implements RequestContext {
   public GatewayRequest request() {
     if (outbound == null) {
       MultiMap headers = HttpHeaders.headers();
-      HopByHop.copy(request.headers(), headers, true);
+      copyClientHeaders(headers); // filtered here, once: what transformers set afterwards goes on as set
       MultiMap query = MultiMap.caseInsensitiveMultiMap();
       query.addAll(request.params());
       outbound = new OutboundRequest(request.method().name(), query, headers);

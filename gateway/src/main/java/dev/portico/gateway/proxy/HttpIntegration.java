@@ -117,7 +117,11 @@ public final class HttpIntegration implements Integration {
           request.exceptionHandler(IGNORE);
           // headers go straight into the request: one copy, hop-by-hop ones left out
           MultiMap headers = request.headers();
-          HopByHop.copy(out == null ? in.headers() : out.headers(), headers, true);
+          if (out == null) {
+            exchange.copyClientHeaders(headers);
+          } else {
+            HopByHop.copy(out.headers(), headers, true); // filtered when transformers got their copy
+          }
           headers.set(HttpHeaders.HOST, authority);
           headers.set(X_FORWARDED_FOR, exchange.forwardedFor());
           headers.set(X_FORWARDED_PROTO, in.isSSL() ? HTTPS : HTTP);
