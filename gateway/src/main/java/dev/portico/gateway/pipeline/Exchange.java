@@ -4,6 +4,7 @@ import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.spi.GatewayRequest;
 import dev.portico.spi.GatewayResponse;
 import dev.portico.spi.Principal;
+import dev.portico.spi.Rejection;
 import dev.portico.spi.RequestContext;
 import dev.portico.spi.ThrottleDecision;
 import io.vertx.core.MultiMap;
@@ -194,10 +195,23 @@ public final class Exchange implements RequestContext {
       MultiMap headers = HttpHeaders.headers();
       copyClientHeaders(headers); // filtered here, once: what transformers set afterwards goes on as set
       MultiMap query = MultiMap.caseInsensitiveMultiMap();
-      query.addAll(request.params());
+      query.addAll(clientQuery());
       outbound = new OutboundRequest(request.method().name(), query, headers);
     }
     return outbound;
+  }
+
+  /**
+   * The client's query parameters, decoded. A query that cannot be decoded ({@code %zz}, a lone
+   * {@code %}) is the client's error, 400; the decoder's own exception is not let through, since
+   * its message quotes the query, credentials and all, into whatever logs it.
+   */
+  private MultiMap clientQuery() {
+    try {
+      return request.params();
+    } catch (IllegalArgumentException undecodable) {
+      throw Rejection.badRequest("Bad Request: the query string cannot be decoded");
+    }
   }
 
   OutboundRequest outbound() {
