@@ -5,6 +5,7 @@ import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.spi.GatewayRequest;
 import dev.portico.spi.GatewayResponse;
 import dev.portico.spi.Principal;
+import dev.portico.spi.Rejection;
 import dev.portico.spi.RequestContext;
 import dev.portico.spi.ThrottleDecision;
 import io.vertx.core.MultiMap;
@@ -121,6 +122,14 @@ public final class Exchange implements RequestContext {
     this.cancelUpstream = abandon;
   }
 
+  /**
+   * Puts the client's request headers into {@code to} as a backend may see them: without hop-by-hop
+   * headers, {@code Expect}, or client-address headers from an untrusted peer.
+   */
+  public void copyClientHeaders(MultiMap to) {
+    HopByHop.copyFromClient(request, to, active.clientAddress());
+  }
+
   /** Where the integration reports that it took over the request body, to forward it. */
   public void bodyTaken() {
     this.bodyConsumed = true;
@@ -209,21 +218,33 @@ public final class Exchange implements RequestContext {
   public GatewayRequest request() {
     if (outbound == null) {
       MultiMap headers = HttpHeaders.headers();
-      HopByHop.copy(request.headers(), headers, true);
+      copyClientHeaders(headers); // filtered here, once: what transformers set afterwards goes on as set
       MultiMap query = MultiMap.caseInsensitiveMultiMap();
-      query.addAll(this.query == request.query() ? request.params() : decodedQuery());
+      query.addAll(clientQuery());
       outbound = new OutboundRequest(request.method().name(), query, headers);
     }
     return outbound;
   }
 
-  /** The query decoded from what is forwarded, when that differs from what the client sent (non-ASCII bytes encoded). */
-  private MultiMap decodedQuery() {
-    MultiMap params = MultiMap.caseInsensitiveMultiMap();
-    if (query != null) {
-      new io.netty.handler.codec.http.QueryStringDecoder(query, false).parameters().forEach(params::add);
+  /**
+   * The client's query parameters, decoded from the query as forwarded (raw non-ASCII bytes
+   * encoded once). The pipeline refused an undecodable query at the door; should the decoder still
+   * fail, that is the client's error, 400, and its own exception is not let through, since its
+   * message quotes the query, credentials and all, into whatever logs it.
+   */
+  private MultiMap clientQuery() {
+    try {
+      if (query == request.query()) {
+        return request.params();
+      }
+      MultiMap params = MultiMap.caseInsensitiveMultiMap();
+      if (query != null) {
+        new io.netty.handler.codec.http.QueryStringDecoder(query, false).parameters().forEach(params::add);
+      }
+      return params;
+    } catch (IllegalArgumentException undecodable) {
+      throw Rejection.badRequest("Bad Request: the query string cannot be decoded");
     }
-    return params;
   }
 
   OutboundRequest outbound() {

@@ -1,5 +1,6 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.logging.LogText;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.buffer.Buffer;
 
@@ -10,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 public final class GatewayError {
 
   public static final String CONTENT_TYPE = "application/json";
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private GatewayError() {}
 
@@ -28,6 +30,11 @@ public final class GatewayError {
     return Buffer.buffer(sb.toString());
   }
 
+  /**
+   * Appends {@code s} as a JSON string. Every control character is escaped, DEL and C1 included
+   * (JSON requires it only below 0x20): these strings also make up the access log, where a raw
+   * ESC or CSI from a request would reach the terminal that shows it.
+   */
   static void quote(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -39,8 +46,8 @@ public final class GatewayError {
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
+          if (LogText.isControl(c)) {
+            sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
           } else {
             sb.append(c);
           }

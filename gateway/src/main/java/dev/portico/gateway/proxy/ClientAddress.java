@@ -1,12 +1,16 @@
 package dev.portico.gateway.proxy;
 
 import dev.portico.gateway.config.Cidr;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
- * Who the client is, and what {@code X-Forwarded-For} the backend gets (contract, section 8): the
- * client address is appended to the incoming header only when the connection comes from a trusted
- * proxy; otherwise the header is replaced. The client is the right-most untrusted address.
+ * Who the client is, and what {@code X-Forwarded-For} the backend gets (docs/CONFIGURATION.md,
+ * section 16): the client address is appended to the incoming header only when the connection
+ * comes from a trusted proxy; otherwise the header is replaced. The client is the right-most
+ * untrusted address. The other client-address headers ({@code Forwarded}, {@code X-Real-IP},
+ * {@code True-Client-IP}) pass to the backend only from a trusted proxy
+ * ({@link HopByHop#copyFromClient}).
  */
 public final class ClientAddress {
 
@@ -23,6 +27,11 @@ public final class ClientAddress {
       }
     }
     return false;
+  }
+
+  /** Whether the request's connection comes from a trusted proxy; false at once when none is configured. */
+  public boolean trustsPeerOf(HttpServerRequest request) {
+    return !trustedProxies.isEmpty() && request.remoteAddress() != null && trusts(request.remoteAddress().hostAddress());
   }
 
   /** The {@code X-Forwarded-For} to send on, given the connection's peer and what came in. */

@@ -3,6 +3,7 @@ package dev.portico.gateway.proxy;
 import dev.portico.gateway.pipeline.Exchange;
 import dev.portico.gateway.pipeline.UpstreamResponse;
 import dev.portico.spi.GatewayRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 public final class HttpIntegration implements Integration {
 
   private static final Handler<Throwable> IGNORE = failure -> {};
+  private static final String UNWRITABLE = "the request line or a header could not be written to the backend";
   private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
   private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
   private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
@@ -97,12 +99,18 @@ public final class HttpIntegration implements Integration {
     Buffer fixedBody = out != null ? out.body() : null;
     boolean stream = fixedBody == null && Bodies.hasBody(in);
 
+    String uri = uri(exchange, in, out);
+    if (out != null && out.pathOverride() != null && !HttpUtil.isEncodingSafeStartLineToken(uri)) {
+      // A transformer's path with a space, CR or LF: Netty would refuse the request line only once
+      // a backend connection holds the request, and leave that exchange open.
+      return Future.failedFuture(new GatewayFailure(502, "Bad Gateway", new IllegalArgumentException(UNWRITABLE)));
+    }
     RequestOptions options = new RequestOptions()
         .setMethod(out == null ? in.method() : HttpMethod.valueOf(out.method()))
         .setHost(host)
         .setPort(port)
         .setSsl(ssl)
-        .setURI(uri(exchange, in, out));
+        .setURI(uri);
 
     // the deadline answers 504 by itself: also while no backend connection exists yet
     Promise<UpstreamResponse> result = Promise.promise();
@@ -118,7 +126,11 @@ public final class HttpIntegration implements Integration {
           request.exceptionHandler(IGNORE);
           // headers go straight into the request: one copy, hop-by-hop ones left out
           MultiMap headers = request.headers();
-          HopByHop.copy(out == null ? in.headers() : out.headers(), headers, true);
+          if (out == null) {
+            exchange.copyClientHeaders(headers);
+          } else {
+            HopByHop.copy(out.headers(), headers, true); // filtered when transformers got their copy
+          }
           headers.set(HttpHeaders.HOST, authority);
           headers.set(X_FORWARDED_FOR, exchange.forwardedFor());
           headers.set(X_FORWARDED_PROTO, in.isSSL() ? HTTPS : HTTP);
@@ -251,6 +263,11 @@ public final class HttpIntegration implements Integration {
     }
     if (failure instanceof ConnectException) {
       return new GatewayFailure(502, "Bad Gateway", failure);
+    }
+    if (failure instanceof IllegalArgumentException) {
+      // Netty and Vert.x refuse to write a request line or header they find unsafe, quoting it
+      // ("The URI contain illegal characters: /a?api_key=..."); that message must not reach the log
+      return new GatewayFailure(502, "Bad Gateway", new IllegalArgumentException(UNWRITABLE));
     }
     return new GatewayFailure(502, "Bad Gateway", failure);
   }

@@ -5,14 +5,19 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the gateway logs while a test runs, at WARN and above: to tell a denial (nothing alarming)
- * from a plugin failure (an error naming the plugin).
+ * What the gateway logs while a test runs: the WARN and ERROR lines, to tell a denial (nothing
+ * alarming) from a plugin failure (an error naming the plugin); and every line as the test
+ * configuration's console appender writes it, stack traces included, to check what reaches the
+ * log's reader.
  *
  * <pre>{@code
  * try (LogCapture logs = LogCapture.capture()) {
@@ -41,15 +46,25 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
   @Override
   protected void append(ILoggingEvent event) {
-    if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-      event.prepareForDeferredProcessing();
-      events.add(event);
-    }
+    event.prepareForDeferredProcessing();
+    events.add(event);
   }
 
   /** Every WARN or ERROR line so far, as {@code LEVEL message [exception]}. */
   public List<String> alarms() {
-    return events.stream().map(LogCapture::describe).toList();
+    return events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).map(LogCapture::describe).toList();
+  }
+
+  /**
+   * Every event so far (access log included), formatted by the layout of the root logger's
+   * {@code CONSOLE} appender in {@code logback-test.xml}: the text that appender writes.
+   */
+  public List<String> written() {
+    @SuppressWarnings("unchecked")
+    LayoutWrappingEncoder<ILoggingEvent> encoder = (LayoutWrappingEncoder<ILoggingEvent>)
+        ((OutputStreamAppender<ILoggingEvent>) root.getAppender("CONSOLE")).getEncoder();
+    Layout<ILoggingEvent> layout = encoder.getLayout();
+    return events.stream().map(layout::doLayout).toList();
   }
 
   /** The ERROR lines so far. */

@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a client makes a hook deny with {@value #DENY}{@code : <hook>:<status>} (a {@link Rejection}
  *       with the message {@code denied by <tag>}), or misbehave with {@value #BREAK}{@code :
  *       <hook>:<how>}, {@code how} being {@code fail} (a failed future), {@code throw} (a
- *       synchronous throw) or {@code null} (a null future), so one route serves good and bad
- *       requests alike; {@code <hook>@<tag>:...} speaks to the policy tagged {@code tag} only;</li>
+ *       synchronous throw), {@code throw-quoting} (a synchronous throw whose message quotes the
+ *       request's {@value #NOTE} header, as careless plugin code does) or {@code null} (a null
+ *       future), so one route serves good and bad requests alike; {@code <hook>@<tag>:...} speaks
+ *       to the policy tagged {@code tag} only;</li>
  *   <li>a {@link Journal} records what happened beyond the wire: calls, refunds, closes.</li>
  * </ul>
  */
@@ -46,6 +48,7 @@ final class ScriptedPolicies {
   static final String TRACE = "X-Trace";
   static final String DENY = "X-Deny";
   static final String BREAK = "X-Break";
+  static final String NOTE = "X-Note";
 
   private ScriptedPolicies() {}
 
@@ -122,6 +125,8 @@ final class ScriptedPolicies {
       switch (how) {
         case "throw":
           throw new IllegalStateException("scripted bug: " + hook + " of " + tag + " threw");
+        case "throw-quoting":
+          throw new IllegalStateException("scripted bug: " + hook + " of " + tag + " cannot handle " + header(ctx, NOTE));
         case "null":
           return null;
         default:
