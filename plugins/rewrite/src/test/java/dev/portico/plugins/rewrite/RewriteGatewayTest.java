@@ -147,8 +147,9 @@ class RewriteGatewayTest {
     // a backslash (Windows/IIS), and Tomcat's '..;' path parameter: both climb on some backends
     String backslash = errorMessage(get(gw, "/rw/files/x?dir=a", "X-Sub", "..\\..\\admin"), 400);
     assertTrue(backslash.contains("rewrite.path"), backslash);
+    // in the client's own path the gateway refuses it before any policy runs
     String semicolon = errorMessage(get(gw, "/rw/static/..;/admin"), 400);
-    assertTrue(semicolon.contains("rewrite.path"), semicolon);
+    assertTrue(semicolon.contains("'..'"), semicolon);
     assertEquals(0, backend.pending());
   }
 
