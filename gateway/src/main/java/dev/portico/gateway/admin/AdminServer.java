@@ -1,6 +1,7 @@
 package dev.portico.gateway.admin;
 
 import dev.portico.gateway.metrics.GatewayMetrics;
+import dev.portico.gateway.plugin.LoadedPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import dev.portico.gateway.state.Definitions;
 import java.util.function.Supplier;
@@ -38,7 +40,7 @@ public final class AdminServer {
    * @param refresh makes the current state serve on this node; a write answers once it completes
    */
   public AdminServer(Vertx vertx, String host, int port, String token, BooleanSupplier ready,
-      Definitions definitions, DefinitionJson json, Supplier<Future<Void>> refresh, Supplier<JsonArray> plugins,
+      Definitions definitions, DefinitionJson json, Supplier<Future<Void>> refresh, List<LoadedPolicy> plugins,
       GatewayMetrics metrics) {
     this.vertx = vertx;
     this.host = host;
@@ -47,7 +49,7 @@ public final class AdminServer {
     this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     this.ready = ready;
     this.apis = new AdminApi(definitions, json, refresh);
-    this.plugins = plugins;
+    this.plugins = () -> pluginsJson(plugins);
     this.metrics = metrics;
   }
 
@@ -112,5 +114,14 @@ public final class AdminServer {
       return false;
     }
     return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code GET /plugins}: each policy the gateway loaded, its kind and where it came from. */
+  private static JsonArray pluginsJson(List<LoadedPolicy> plugins) {
+    JsonArray out = new JsonArray();
+    for (LoadedPolicy p : plugins) {
+      out.add(new JsonObject().put("name", p.name()).put("kind", p.kind().label()).put("source", p.source()));
+    }
+    return out;
   }
 }

@@ -5,6 +5,7 @@ import dev.portico.gateway.config.IntegrationDefinition;
 import dev.portico.gateway.config.PolicyRef;
 import dev.portico.gateway.config.RouteDefinition;
 import dev.portico.gateway.config.StageDefinition;
+import dev.portico.gateway.state.MaskedSecrets;
 import dev.portico.spi.PolicyFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +15,7 @@ import java.util.Set;
 /** API definitions as the admin API shows them: as configured, with every secret shown as {@code "***"}. */
 public final class DefinitionJson {
 
-  public static final String MASK = "***";
+  public static final String MASK = MaskedSecrets.MASK;
 
   private final Map<String, PolicyFactory<?>> factories;
 

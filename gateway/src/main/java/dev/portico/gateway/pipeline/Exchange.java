@@ -1,6 +1,11 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.serving.CompiledRoute;
+
+import dev.portico.gateway.serving.ActiveConfig;
+
 import dev.portico.gateway.proxy.Deadlines;
+import dev.portico.gateway.proxy.ForwardedRequest;
 import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.spi.GatewayRequest;
 import dev.portico.spi.GatewayResponse;
@@ -19,7 +24,7 @@ import java.util.Map;
  * One request on its way through a route: the {@link RequestContext} policies see, plus what the
  * pipeline and the integration need. Touched only from the request's event loop.
  */
-public final class Exchange implements RequestContext {
+public final class Exchange implements RequestContext, ForwardedRequest {
 
   final HttpServerRequest request;
   final CompiledRoute route;

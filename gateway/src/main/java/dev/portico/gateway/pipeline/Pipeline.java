@@ -1,10 +1,18 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.serving.CanaryRoutes;
+
+import dev.portico.gateway.serving.CompiledRoute;
+
+import dev.portico.gateway.serving.ActiveConfig;
+
 import dev.portico.gateway.metrics.RouteMetrics;
+import dev.portico.gateway.plugin.PolicyHandle;
 import dev.portico.gateway.proxy.Bodies;
 import dev.portico.gateway.proxy.GatewayFailure;
 import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.gateway.proxy.RequestIds;
+import dev.portico.gateway.proxy.UpstreamResponse;
 import dev.portico.gateway.routing.RouteMatch;
 import dev.portico.spi.Authorizer;
 import dev.portico.spi.Rejection;

@@ -1,5 +1,7 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.plugin.PolicyHandle;
+
 /** A plugin's hook failed with something other than a {@code Rejection}: a bug, answered 500. */
 final class PluginFailure extends RuntimeException {
 

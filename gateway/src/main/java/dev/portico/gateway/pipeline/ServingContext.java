@@ -1,5 +1,7 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.serving.ActiveConfig;
+
 import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.Upstreams;

@@ -1,5 +1,6 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.plugin.PolicyHandle;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

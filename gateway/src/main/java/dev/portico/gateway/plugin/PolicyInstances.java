@@ -1,7 +1,6 @@
 package dev.portico.gateway.plugin;
 
 import dev.portico.gateway.config.PolicyRef;
-import dev.portico.gateway.pipeline.PolicyHandle;
 import dev.portico.spi.Policy;
 import dev.portico.spi.PolicyEnvironment;
 import dev.portico.spi.PolicyFactory;

@@ -1,7 +1,5 @@
 package dev.portico.gateway.proxy;
 
-import dev.portico.gateway.pipeline.Exchange;
-import dev.portico.gateway.pipeline.UpstreamResponse;
 import dev.portico.spi.GatewayRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringEncoder;
@@ -93,7 +91,7 @@ public final class HttpIntegration implements Integration {
   }
 
   @Override
-  public Future<UpstreamResponse> call(Exchange exchange, Upstreams upstreams) {
+  public Future<UpstreamResponse> call(ForwardedRequest exchange, Upstreams upstreams) {
     HttpServerRequest in = exchange.serverRequest();
     GatewayRequest out = exchange.outboundOrNull();
     Buffer fixedBody = out != null ? out.body() : null;
@@ -193,7 +191,7 @@ public final class HttpIntegration implements Integration {
    * complete. Here the backend request is reset instead, and the response future fails with the
    * body's own failure (a 413 stays a 413).
    */
-  private Future<HttpClientResponse> streamBody(Exchange exchange, HttpClientRequest request, HttpServerRequest in) {
+  private Future<HttpClientResponse> streamBody(ForwardedRequest exchange, HttpClientRequest request, HttpServerRequest in) {
     if (!request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       request.setChunked(true);
     }
@@ -210,7 +208,7 @@ public final class HttpIntegration implements Integration {
         failure instanceof StreamResetException reset && reset.getCause() != null ? reset.getCause() : failure));
   }
 
-  private String uri(Exchange exchange, HttpServerRequest in, GatewayRequest out) {
+  private String uri(ForwardedRequest exchange, HttpServerRequest in, GatewayRequest out) {
     String p = out != null && out.pathOverride() != null ? out.pathOverride() : path.render(exchange.pathParams());
     String clientQuery;
     if (out == null) {

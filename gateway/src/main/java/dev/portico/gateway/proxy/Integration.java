@@ -1,7 +1,5 @@
 package dev.portico.gateway.proxy;
 
-import dev.portico.gateway.pipeline.Exchange;
-import dev.portico.gateway.pipeline.UpstreamResponse;
 import io.vertx.core.Future;
 
 /** Where a route's requests are answered: a backend over HTTP, or a mock. */
@@ -14,5 +12,5 @@ public interface Integration {
    * @return a failed future with a {@link GatewayFailure} when the backend could not answer
    *     (502/504), never any other failure
    */
-  Future<UpstreamResponse> call(Exchange exchange, Upstreams upstreams);
+  Future<UpstreamResponse> call(ForwardedRequest exchange, Upstreams upstreams);
 }

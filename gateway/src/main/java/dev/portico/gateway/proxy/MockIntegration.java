@@ -1,7 +1,5 @@
 package dev.portico.gateway.proxy;
 
-import dev.portico.gateway.pipeline.Exchange;
-import dev.portico.gateway.pipeline.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +34,7 @@ public final class MockIntegration implements Integration {
   }
 
   @Override
-  public Future<UpstreamResponse> call(Exchange exchange, Upstreams upstreams) {
+  public Future<UpstreamResponse> call(ForwardedRequest exchange, Upstreams upstreams) {
     MultiMap h = HttpHeaders.headers();
     if (contentType != null) {
       h.set(HttpHeaders.CONTENT_TYPE, contentType);

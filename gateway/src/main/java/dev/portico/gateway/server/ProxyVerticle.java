@@ -2,7 +2,7 @@ package dev.portico.gateway.server;
 
 import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.pipeline.AccessLog;
-import dev.portico.gateway.pipeline.ActiveConfig;
+import dev.portico.gateway.serving.ActiveConfig;
 import dev.portico.gateway.pipeline.Pipeline;
 import dev.portico.gateway.pipeline.ServingContext;
 import dev.portico.gateway.proxy.Upstreams;

@@ -5,9 +5,6 @@ import dev.portico.spi.PolicyFactory;
 import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.RouteConflicts;
-import dev.portico.gateway.pipeline.CompiledRoute;
-import dev.portico.gateway.pipeline.ConfigCompiler;
-import dev.portico.gateway.pipeline.StagePlan;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -152,7 +149,7 @@ public final class Definitions {
   }
 
   /** The file's definition when {@code state} is a file API the admin API never wrote, else null. */
-  private ApiDefinition fileApi(ApiState state) {
+  public ApiDefinition fileApi(ApiState state) {
     if (state.version() != 0 || store.states().containsKey(state.name())) {
       return null;
     }
@@ -196,38 +193,18 @@ public final class Definitions {
     return json;
   }
 
-  // ---- what to serve --------------------------------------------------------------------------
+  // ---- what each stage serves (read by the serving package's StagePlanner) ----------------------
 
-  /** What the gateway serves: one plan per stage of every API, and the problems of what cannot be served. */
-  public record Plan(List<StagePlan> stages, List<String> problems) {}
-
-  public Plan plan() {
-    if (bound.size() > BOUND_CACHE_LIMIT) {
-      bound.clear();
-    }
-    List<StagePlan> plans = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    for (ApiState state : effective()) {
-      ApiDefinition fromFile = fileApi(state);
-      if (fromFile != null) {
-        // as loaded: problems and logs name its place in the file (apis[0].routes[1]...)
-        plans.addAll(ConfigCompiler.plansOf(List.of(fromFile)));
-        continue;
-      }
-      List<String> own = new ArrayList<>();
-      ApiDefinition current = bind(named(state.definition(), state.name()), "apis." + state.name(), own);
-      for (String stage : stageNames(state, current)) {
-        StagePlan plan = stagePlan(state, stage, current, own);
-        if (plan != null) {
-          plans.add(plan);
-        }
-      }
-      problems.addAll(own);
-    }
-    return new Plan(plans, problems);
+  /**
+   * The API's current definition bound for serving, its problems added to {@code problems}; null
+   * when it does not bind.
+   */
+  public ApiDefinition bindCurrent(ApiState state, List<String> problems) {
+    return bind(named(state.definition(), state.name()), "apis." + state.name(), problems);
   }
 
-  private static Set<String> stageNames(ApiState state, ApiDefinition current) {
+  /** The stages an API has: those of its current definition, then those only its state names. */
+  public static Set<String> stageNames(ApiState state, ApiDefinition current) {
     Set<String> names = new LinkedHashSet<>();
     if (current != null) {
       names.addAll(current.stages().keySet());
@@ -236,27 +213,11 @@ public final class Definitions {
     return names;
   }
 
-  private StagePlan stagePlan(ApiState state, String stage, ApiDefinition current, List<String> problems) {
-    StageState s = state.stage(stage);
-    ApiDefinition primary = served(state, stage, s.deploymentId(), current, problems);
-    if (primary == null) {
-      return null;
-    }
-    String deployment = s.deploymentId() == null ? CompiledRoute.CURRENT : s.deploymentId();
-    StageState.Canary canary = s.canary();
-    if (canary == null || canary.percent() <= 0) {
-      return StagePlan.of(primary, deployment);
-    }
-    ApiDefinition canaryApi = served(state, stage, canary.deploymentId(), current, problems);
-    if (canaryApi == null) {
-      return StagePlan.of(primary, deployment);
-    }
-    return new StagePlan(primary, deployment, StagePlan.of(canaryApi, canary.deploymentId()), canary.percent(),
-        canary.sticky());
-  }
-
-  /** The definition one stage serves from {@code deploymentId} (null: the current one), bound with that stage alone. */
-  private ApiDefinition served(ApiState state, String stage, String deploymentId, ApiDefinition current,
+  /**
+   * The definition one stage serves from {@code deploymentId} (null: the current one), bound with
+   * that stage alone; null, with the reason in {@code problems}, when it cannot be served.
+   */
+  public ApiDefinition served(ApiState state, String stage, String deploymentId, ApiDefinition current,
       List<String> problems) {
     JsonObject served;
     String path = "apis." + state.name();
@@ -297,6 +258,9 @@ public final class Definitions {
   private ApiDefinition bind(JsonObject definition, String path, List<String> problems) {
     if (definition == null) {
       return null;
+    }
+    if (bound.size() > BOUND_CACHE_LIMIT) {
+      bound.clear(); // definitions come and go with deployments: keep the cache from growing without end
     }
     String key = path + '\u0000' + definition.encode();
     ApiDefinition cached = bound.get(key);
@@ -515,7 +479,11 @@ public final class Definitions {
     List<String> problems = new ArrayList<>();
     ApiDefinition current = bind(named(next.definition(), next.name()), "apis." + next.name(), problems);
     for (String stage : stageNames(next, current)) {
-      stagePlan(next, stage, current, problems);
+      StageState s = next.stage(stage);
+      if (served(next, stage, s.deploymentId(), current, problems) != null
+          && s.canary() != null && s.canary().percent() > 0) {
+        served(next, stage, s.canary().deploymentId(), current, problems);
+      }
     }
     if (!problems.isEmpty()) {
       throw WriteRefused.invalid("a stage would not serve", problems);

@@ -1,6 +1,5 @@
 package dev.portico.gateway.state;
 
-import dev.portico.gateway.admin.DefinitionJson;
 import dev.portico.spi.PolicyFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,10 +8,13 @@ import java.util.Map;
 
 /**
  * Secrets in definitions written back through the admin API. {@code GET /apis/{name}} shows every
- * value a plugin marks secret as {@value DefinitionJson#MASK}; an operator who edits that JSON and
+ * value a plugin marks secret as {@value #MASK}; an operator who edits that JSON and
  * PUTs it back means "keep the secret", not "set it to three stars".
  */
-final class MaskedSecrets {
+public final class MaskedSecrets {
+
+  /** What a secret is shown as, and what a definition written back carries to keep it. */
+  public static final String MASK = "***";
 
   private final Map<String, PolicyFactory<?>> factories;
 
@@ -22,7 +24,7 @@ final class MaskedSecrets {
 
   /**
    * Puts back the secrets a definition read from {@code GET /apis/{name}} carries as
-   * {@value DefinitionJson#MASK}: a policy at the same place (API level, or the route with the same
+   * {@value #MASK}: a policy at the same place (API level, or the route with the same
    * path) with the same name in the current definition gives its value. A mask with nothing to
    * take it from is a problem: a secret would silently become "***".
    */
@@ -61,14 +63,14 @@ final class MaskedSecrets {
         continue;
       }
       for (String key : factory.secretKeys()) {
-        if (!DefinitionJson.MASK.equals(config.getValue(key))) {
+        if (!MASK.equals(config.getValue(key))) {
           continue;
         }
         Object value = null;
         if (i < before.size() && before.getValue(i) instanceof JsonObject old && old.getValue(name) instanceof JsonObject oldConfig) {
           value = oldConfig.getValue(key);
         }
-        if (value == null || DefinitionJson.MASK.equals(value)) {
+        if (value == null || MASK.equals(value)) {
           problems.add(path + "[" + i + "]." + name + "." + key + ": \"***\" is how the admin API shows a secret; "
               + "send the secret itself (there is no current value at this place to keep)");
         } else {

@@ -1,4 +1,4 @@
-package dev.portico.gateway.pipeline;
+package dev.portico.gateway.plugin;
 
 import dev.portico.spi.Policy;
 

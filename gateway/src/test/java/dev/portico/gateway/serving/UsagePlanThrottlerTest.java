@@ -1,4 +1,4 @@
-package dev.portico.gateway.pipeline;
+package dev.portico.gateway.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

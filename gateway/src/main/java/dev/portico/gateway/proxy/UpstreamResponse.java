@@ -1,4 +1,4 @@
-package dev.portico.gateway.pipeline;
+package dev.portico.gateway.proxy;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
-package dev.portico.gateway.pipeline;
+package dev.portico.gateway.serving;
 
+import dev.portico.gateway.plugin.PolicyHandle;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.routing.RouteTable;
 import java.util.Map;

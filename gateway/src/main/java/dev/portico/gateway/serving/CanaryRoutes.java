@@ -1,4 +1,4 @@
-package dev.portico.gateway.pipeline;
+package dev.portico.gateway.serving;
 
 import dev.portico.gateway.routing.RouteTable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,7 +14,7 @@ public final class CanaryRoutes {
   /** In ten-thousandths: a request goes to the canary when its draw is below it. */
   private final int threshold;
   private final boolean sticky;
-  final RouteTable<CompiledRoute> routes;
+  public final RouteTable<CompiledRoute> routes;
 
   public CanaryRoutes(double percent, boolean sticky, RouteTable<CompiledRoute> routes) {
     this.threshold = (int) Math.round(Math.max(0, Math.min(100, percent)) * 100);
@@ -22,12 +22,12 @@ public final class CanaryRoutes {
     this.routes = routes;
   }
 
-  boolean sticky() {
+  public boolean sticky() {
     return sticky;
   }
 
   /** Whether this request goes to the canary; {@code client} is its address, read only when sticky. */
-  boolean chosen(String client) {
+  public boolean chosen(String client) {
     int draw = sticky ? Math.floorMod(mix(client.hashCode()), 10_000) : ThreadLocalRandom.current().nextInt(10_000);
     return draw < threshold;
   }

@@ -1,4 +1,4 @@
-package dev.portico.gateway.state;
+package dev.portico.gateway.cluster;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
@@ -6,6 +6,9 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.portico.gateway.state.ApiState;
+import dev.portico.gateway.state.StateFile;
+import dev.portico.gateway.state.StateStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

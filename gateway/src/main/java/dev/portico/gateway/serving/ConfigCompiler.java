@@ -1,4 +1,4 @@
-package dev.portico.gateway.pipeline;
+package dev.portico.gateway.serving;
 
 import dev.portico.gateway.config.ApiDefinition;
 import dev.portico.gateway.config.GatewayConfig;
@@ -8,6 +8,7 @@ import dev.portico.gateway.config.RouteDefinition;
 import dev.portico.gateway.config.StageDefinition;
 import dev.portico.gateway.config.UsagePlan;
 import dev.portico.gateway.metrics.GatewayMetrics;
+import dev.portico.gateway.plugin.PolicyHandle;
 import dev.portico.gateway.plugin.PolicyInstances;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.HttpIntegration;

@@ -1,4 +1,4 @@
-package dev.portico.gateway.server;
+package dev.portico.gateway.plugin;
 
 import dev.portico.gateway.config.UsagePlan;
 import dev.portico.spi.CounterStore;
@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What the gateway hands every policy it creates. */
-final class GatewayEnvironment implements PolicyEnvironment {
+public final class GatewayEnvironment implements PolicyEnvironment {
 
   private final Vertx vertx;
   private final CounterStore counters;
@@ -22,14 +22,14 @@ final class GatewayEnvironment implements PolicyEnvironment {
   /** A key as it is looked up: by the SHA-256 digest of its value, so every comparison takes the same time. */
   private record KnownKey(byte[] digest, UsagePlanKey key) {}
 
-  GatewayEnvironment(Vertx vertx, CounterStore counters, Path baseDir, List<UsagePlan> plans) {
+  public GatewayEnvironment(Vertx vertx, CounterStore counters, Path baseDir, List<UsagePlan> plans) {
     this.vertx = vertx;
     this.counters = counters;
     this.baseDir = baseDir;
     plans(plans);
   }
 
-  void plans(List<UsagePlan> plans) {
+  public void plans(List<UsagePlan> plans) {
     List<KnownKey> known = new ArrayList<>();
     for (UsagePlan plan : plans) {
       for (UsagePlan.Key key : plan.keys()) {

@@ -1,4 +1,4 @@
-package dev.portico.gateway.pipeline;
+package dev.portico.gateway.serving;
 
 import dev.portico.gateway.config.UsagePlan;
 import dev.portico.spi.CounterStore;
