@@ -274,6 +274,72 @@ public final class ConfigReader {
     return d;
   }
 
+  /**
+   * A header name: an RFC 9110 token, one or more letters, digits or {@code !#$%&'*+-.^_`|~}.
+   * Anything else (a space, a colon, an empty name) is reported and the default returned, so a
+   * name that would make an invalid request or response never reaches a policy.
+   *
+   * <pre>{@code
+   * String header = config.headerName("header", "X-API-Key");
+   * // "X API Key" -> "...api-key.header: 'X API Key' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"
+   * }</pre>
+   */
+  public String headerName(String key, String defaultValue) {
+    String name = string(key, null);
+    if (name == null) {
+      return defaultValue;
+    }
+    return checkHeaderName(key, name) ? name : defaultValue;
+  }
+
+  /**
+   * Reports {@code name} at {@code key} unless it is a header name (see {@link #headerName}), for
+   * names that are not the whole value of a key of their own: the items of a list, the keys of a
+   * map, the part of a value after a prefix.
+   *
+   * <pre>{@code
+   * List<String> names = config.strings("remove", List.of());
+   * for (int i = 0; i < names.size(); i++) {
+   *   if (config.checkHeaderName("remove[" + i + "]", names.get(i))) {
+   *     remove.add(names.get(i));
+   *   }
+   * }
+   * }</pre>
+   *
+   * @return whether {@code name} is a header name
+   */
+  public boolean checkHeaderName(String key, String name) {
+    if (isToken(name)) {
+      return true;
+    }
+    problem(key, "'" + name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+    return false;
+  }
+
+  /**
+   * Whether {@code text} is an RFC 9110 token (section 5.6.2): one or more letters, digits or
+   * {@code !#$%&'*+-.^_`|~}. Header names and methods are tokens; for a parser that words its own
+   * problem, e.g.
+   *
+   * <pre>{@code
+   * if (!ConfigReader.isToken(method)) config.problem("methods[" + i + "]", "'" + method + "' is not a valid method");
+   * }</pre>
+   */
+  public static boolean isToken(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A size in bytes such as {@code 8KB}, {@code 10MB}, or a plain number of bytes. */
   public long size(String key, long defaultValue) {
     Object v = value(key);

@@ -53,11 +53,7 @@ public record Per(Kind kind, String header) {
     }
     if (text.startsWith("header:")) {
       String name = text.substring("header:".length()).trim();
-      if (isToken(name)) {
-        return new Per(Kind.HEADER, name);
-      }
-      config.problem(key, "'" + name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)");
-      return ROUTE;
+      return config.checkHeaderName(key, name) ? new Per(Kind.HEADER, name) : ROUTE;
     }
     config.problem(key, "must be one of route, principal, ip, header:<Name> (was '" + text + "')");
     return ROUTE;
@@ -109,21 +105,5 @@ public record Per(Kind kind, String header) {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
-  }
-
-  /** RFC 9110 token: a header name. */
-  private static boolean isToken(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -3,6 +3,7 @@ package dev.portico.gateway.cli;
 import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.LoadResult;
+import dev.portico.gateway.config.PluginSettings;
 import dev.portico.gateway.plugin.LoadedPolicy;
 import dev.portico.gateway.plugin.PluginLoadException;
 import dev.portico.gateway.plugin.PolicyCatalog;
@@ -13,6 +14,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -22,8 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -91,11 +96,12 @@ public final class PorticoCli implements Callable<Integer> {
     /** Loads the plugins the configuration points at, then the configuration itself; prints problems. */
     Loaded load(PrintWriter err) {
       Path file = file();
-      if (!Files.isRegularFile(file)) {
-        err.println(file + ": no such configuration file");
+      // read here rather than by loader.load(file): a reload compares with what was loaded
+      String text = read(err);
+      Path pluginsDir = text == null ? null : pluginsDir(text, err);
+      if (pluginsDir == null) {
         return null;
       }
-      Path pluginsDir = PluginsDir.of(file, home());
       PolicyCatalog catalog;
       try {
         catalog = PolicyCatalog.load(pluginsDir, PorticoCli.class.getClassLoader());
@@ -104,15 +110,6 @@ public final class PorticoCli implements Callable<Integer> {
         return null;
       }
       ConfigLoader loader = new ConfigLoader(catalog.factories(), System.getenv());
-      String text;
-      try {
-        // read here rather than by loader.load(file): a reload compares with what was loaded
-        text = Files.readString(file);
-      } catch (IOException e) {
-        err.println(file + ": cannot read the configuration: " + e.getMessage());
-        catalog.close();
-        return null;
-      }
       LoadResult result = loader.parse(text, file.toAbsolutePath().normalize().getParent());
       if (!result.ok()) {
         result.problems().forEach(err::println);
@@ -121,6 +118,37 @@ public final class PorticoCli implements Callable<Integer> {
         return null;
       }
       return new Loaded(result.config(), catalog, loader, pluginsDir, text);
+    }
+
+    /** The configuration file's text; null once it has printed why there is none. */
+    String read(PrintWriter err) {
+      Path file = file();
+      if (!Files.isRegularFile(file)) {
+        err.println(file + ": no such configuration file");
+        return null;
+      }
+      try {
+        return Files.readString(file);
+      } catch (IOException e) {
+        err.println(file + ": cannot read the configuration: " + e.getMessage());
+        return null;
+      }
+    }
+
+    /**
+     * The plugins directory: {@code plugins.dir} of the configuration, read as the whole
+     * configuration is read, against the distribution's home. Null once it has printed the
+     * problems that keep it from being known (the text is not YAML, the section is wrong).
+     */
+    Path pluginsDir(String text, PrintWriter err) {
+      List<String> problems = new ArrayList<>();
+      PluginSettings plugins = ConfigLoader.pluginSettings(text, System.getenv(), problems);
+      if (!problems.isEmpty()) {
+        problems.forEach(err::println);
+        err.flush();
+        return null;
+      }
+      return home().resolve(plugins.dir()).normalize();
     }
   }
 
@@ -252,14 +280,17 @@ public final class PorticoCli implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-      Loaded loaded = config.load(new PrintWriter(System.err, true));
+      Loaded loaded = config.load(spec.commandLine().getErr());
       if (loaded == null) {
         return 1;
       }
       loaded.catalog().close();
-      System.out.println(config.file() + ": valid (" + loaded.config().apis().size() + " APIs)");
+      spec.commandLine().getOut().println(config.file() + ": valid (" + loaded.config().apis().size() + " APIs)");
       return 0;
     }
   }
@@ -269,17 +300,27 @@ public final class PorticoCli implements Callable<Integer> {
     @Mixin
     ConfigOption config = new ConfigOption();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-      Path file = config.file();
-      try (PolicyCatalog catalog = PolicyCatalog.load(PluginsDir.of(file, home()), PorticoCli.class.getClassLoader())) {
-        System.out.printf("%-20s %-12s %s%n", "NAME", "KIND", "SOURCE");
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      String text = config.read(err);
+      Path dir = text == null ? null : config.pluginsDir(text, err);
+      if (dir == null) {
+        return 1;
+      }
+      try (PolicyCatalog catalog = PolicyCatalog.load(dir, PorticoCli.class.getClassLoader())) {
+        out.printf("%-20s %-12s %s%n", "NAME", "KIND", "SOURCE");
         for (LoadedPolicy p : catalog.policies()) {
-          System.out.printf("%-20s %-12s %s%n", p.name(), p.kind().label(), p.source());
+          out.printf("%-20s %-12s %s%n", p.name(), p.kind().label(), p.source());
         }
+        out.flush();
         return 0;
       } catch (PluginLoadException e) {
-        System.err.println(e.getMessage());
+        err.println(e.getMessage());
         return 1;
       }
     }

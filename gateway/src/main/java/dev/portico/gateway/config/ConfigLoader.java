@@ -54,16 +54,55 @@ public final class ConfigLoader {
     this.env = Map.copyOf(env);
   }
 
-  /** Loads a file; relative paths in it (TLS certificates, trust stores) are resolved against its directory. */
   /**
-   * Substitutes {@code ${env:...}} in one value the way the loader does, for the few values that
-   * are needed before the configuration can be loaded (where the plugins are). Unresolvable
-   * references stay as written; the full load reports them.
+   * Reads the {@code plugins} section alone, which is needed before the plugins that check the
+   * rest of the file can be loaded. It is read as {@link #parse} reads it (the same YAML reading,
+   * {@code ${env:...}} substitution and checks), so {@code plugins.dir} here is the one
+   * {@code parse} binds later. Reported: text that is not YAML, and the section's own problems
+   * ({@code plugins.dir: environment variable PLUGINS is not set}), each with the line
+   * {@code parse} gives it; problems elsewhere are left to {@code parse}.
+   *
+   * <pre>{@code
+   * List<String> problems = new ArrayList<>();
+   * PluginSettings plugins = ConfigLoader.pluginSettings(Files.readString(file), System.getenv(), problems);
+   * if (problems.isEmpty()) {
+   *   catalog = PolicyCatalog.load(home.resolve(plugins.dir()), ...);
+   * }
+   * }</pre>
+   *
+   * @param env the environment {@code ${env:...}} reads
+   * @param problems where problems are added, one line each
+   * @return the settings; not to be used when problems were added
    */
-  public static String substituteEnv(String text, Map<String, String> env) {
-    return text.contains("${env:") ? EnvSubstitution.substituteQuietly(text, env) : text;
+  public static PluginSettings pluginSettings(String yaml, Map<String, String> env, List<String> problems) {
+    List<String> fileProblems = new ArrayList<>();
+    JsonObject written = YamlTreeReader.read(yaml == null ? "" : yaml, fileProblems);
+    if (written == null) {
+      problems.addAll(fileProblems);
+      return new PluginSettings(Path.of("plugins"));
+    }
+    for (String problem : fileProblems) {
+      if (problem.startsWith("plugins.") || problem.startsWith("plugins:")) {
+        problems.add(problem); // a duplicate key in the section
+      }
+    }
+    EnvSubstitution substitution = new EnvSubstitution(env, problems);
+    JsonObject root = new JsonObject();
+    if (written.containsKey("plugins")) {
+      root.put("plugins", substitution.apply(written.getValue("plugins"), "plugins"));
+    }
+    List<String> bindingProblems = new ArrayList<>();
+    ConfigReader top = new ConfigReader(root, "", bindingProblems);
+    PluginSettings settings = plugins(section(top, "plugins", bindingProblems));
+    for (String problem : bindingProblems) {
+      if (!substitution.causedBy(problem)) {
+        problems.add(problem);
+      }
+    }
+    return settings;
   }
 
+  /** Loads a file; relative paths in it (TLS certificates, trust stores) are resolved against its directory. */
   public LoadResult load(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
     String text;

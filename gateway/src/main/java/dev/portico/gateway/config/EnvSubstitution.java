@@ -55,11 +55,6 @@ final class EnvSubstitution {
     return value;
   }
 
-  /** {@code text} with every reference substituted, leaving a reference that cannot be resolved as written. */
-  static String substituteQuietly(String text, Map<String, String> env) {
-    return new EnvSubstitution(env, new java.util.ArrayList<>()).substitute(text, "");
-  }
-
   /** Whether a problem line concerns a value whose substitution already failed. */
   boolean causedBy(String problem) {
     int colon = problem.indexOf(": ");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -207,6 +208,43 @@ class ConfigLoaderSectionsTest {
   @Test
   void pluginDirIsKeptRelativeAsWritten() {
     assertEquals(Path.of("extra/plugins"), parse("plugins: { dir: extra/plugins }\n").config().plugins().dir());
+  }
+
+  @Test
+  void thePluginsSectionAloneIsReadAsTheWholeFileReadsIt() {
+    Map<String, String> env = Map.of("PLUGINS", "/opt/portico-plugins");
+    for (String yaml : List.of("", "plugins: {}\n", "plugins: { dir: extra/plugins }\n",
+        "plugins: { dir: \"${env:PLUGINS}\" }\n", "plugins: { dir: \"${env:UNSET:-mine}/jars\" }\n")) {
+      List<String> problems = new ArrayList<>();
+
+      PluginSettings alone = ConfigLoader.pluginSettings(yaml, env, problems);
+
+      assertEquals(List.of(), problems, yaml);
+      assertEquals(new ConfigLoader(Map.of(), env).parse(yaml, dir).config().plugins(), alone, yaml);
+    }
+  }
+
+  @Test
+  void thePluginsSectionAloneReportsItsOwnProblemsAndANonYamlFileNothingElse() {
+    String yaml = """
+        server: { port: 70000, port: 1 }
+        plugins: { dir: "", extra: 1, extra: 2 }
+        apis: 3
+        """;
+    List<String> problems = new ArrayList<>();
+
+    ConfigLoader.pluginSettings(yaml, Map.of(), problems);
+
+    assertEquals(List.of(
+        "plugins.extra: duplicate key (line 2; first at line 2)",
+        "plugins.dir: must not be empty",
+        "plugins.extra: unknown key"), problems);
+    assertTrue(problems(yaml).containsAll(problems), () -> problems(yaml).toString());
+
+    List<String> notYaml = new ArrayList<>();
+    ConfigLoader.pluginSettings("plugins: [\n", Map.of(), notYaml);
+    assertEquals(problems("plugins: [\n"), notYaml);
+    assertEquals(1, notYaml.size(), notYaml::toString);
   }
 
   @Test

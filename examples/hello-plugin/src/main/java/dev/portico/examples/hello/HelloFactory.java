@@ -77,7 +77,7 @@ public final class HelloFactory implements PolicyFactory<HelloConfig> {
       }
     }
     if (header != null) {
-      if (!isToken(header)) {
+      if (!ConfigReader.isToken(header)) {
         config.problem("header", "must be a header name such as X-Hello (was '" + header + "')");
       } else if (RESERVED_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
         config.problem("header", "must not be " + header + ", which the gateway manages");
@@ -95,22 +95,6 @@ public final class HelloFactory implements PolicyFactory<HelloConfig> {
   @Override
   public Policy create(HelloConfig config, PolicyEnvironment env) {
     return new HelloTransformer(config);
-  }
-
-  /** An HTTP field name: one or more RFC 9110 {@code tchar}s. */
-  static boolean isToken(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Printable ASCII and spaces: no line breaks (header injection) and nothing a client may mangle. */

@@ -114,7 +114,7 @@ public final class CorsFactory implements PolicyFactory<CorsConfig> {
       String token = written.get(i).trim();
       if (token.equals("*")) {
         any = true;
-      } else if (!Origins.isToken(token)) {
+      } else if (!ConfigReader.isToken(token)) {
         config.problem(key + "[" + i + "]", "'" + token + "' is not a valid " + (methods ? "method" : "header name"));
       } else {
         tokens.add(methods ? token.toUpperCase(Locale.ROOT) : token);

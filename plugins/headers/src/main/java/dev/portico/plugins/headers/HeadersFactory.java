@@ -76,10 +76,7 @@ public final class HeadersFactory implements PolicyFactory<HeadersConfig> {
     List<String> remove = new ArrayList<>();
     List<String> names = reader.strings("remove", List.of());
     for (int i = 0; i < names.size(); i++) {
-      String problem = nameProblem(names.get(i));
-      if (problem != null) {
-        reader.problem("remove[" + i + "]", problem);
-      } else {
+      if (isChangeable(reader, "remove[" + i + "]", names.get(i))) {
         remove.add(names.get(i));
       }
     }
@@ -95,11 +92,13 @@ public final class HeadersFactory implements PolicyFactory<HeadersConfig> {
     for (Map.Entry<String, String> entry : reader.stringMap(key).entrySet()) {
       String name = entry.getKey();
       String where = key + "." + name;
-      String problem = nameProblem(name);
-      if (problem == null && !seen.add(name.toLowerCase(Locale.ROOT))) {
-        problem = "appears twice (header names are case-insensitive)";
+      if (!isChangeable(reader, where, name)) {
+        continue;
       }
-      if (problem == null && hasControlChar(entry.getValue())) {
+      String problem = null;
+      if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+        problem = "appears twice (header names are case-insensitive)";
+      } else if (hasControlChar(entry.getValue())) {
         problem = "must not contain CR, LF or other control characters";
       }
       if (problem != null) {
@@ -115,25 +114,20 @@ public final class HeadersFactory implements PolicyFactory<HeadersConfig> {
     return headers;
   }
 
-  /** Why {@code name} cannot be changed, or null when it can. */
-  private static String nameProblem(String name) {
+  /** Whether the header {@code name} may be changed; reports why not at {@code where} otherwise. */
+  private static boolean isChangeable(ConfigReader reader, String where, String name) {
     if (name.isEmpty()) {
-      return "a header name must not be empty";
+      reader.problem(where, "a header name must not be empty");
+      return false;
     }
-    for (int i = 0; i < name.length(); i++) {
-      if (!isTokenChar(name.charAt(i))) {
-        return "'" + name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)";
-      }
+    if (!reader.checkHeaderName(where, name)) {
+      return false;
     }
     if (MANAGED.contains(name.toLowerCase(Locale.ROOT))) {
-      return "'" + name + "' is managed by the gateway and cannot be changed";
+      reader.problem(where, "'" + name + "' is managed by the gateway and cannot be changed");
+      return false;
     }
-    return null;
-  }
-
-  /** RFC 9110 tchar. */
-  private static boolean isTokenChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    return true;
   }
 
   private static boolean hasControlChar(String value) {

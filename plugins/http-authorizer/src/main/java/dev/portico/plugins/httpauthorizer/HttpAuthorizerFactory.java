@@ -83,7 +83,7 @@ public final class HttpAuthorizerFactory implements PolicyFactory<HttpAuthorizer
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < identitySource.size(); i++) {
       String header = identitySource.get(i);
-      if (!isToken(header)) {
+      if (!ConfigReader.isToken(header)) {
         config.problem("identitySource[" + i + "]", "'" + header + "' is not a valid header name");
       } else if (!seen.add(header.toLowerCase(Locale.ROOT))) {
         config.problem("identitySource[" + i + "]", "'" + header + "' appears twice (header names are case-insensitive)");
@@ -126,21 +126,5 @@ public final class HttpAuthorizerFactory implements PolicyFactory<HttpAuthorizer
       return "must not have a fragment (was '" + text + "')";
     }
     return null;
-  }
-
-  /** An RFC 9110 token: what a header name is made of. */
-  private static boolean isToken(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 }
