@@ -6,10 +6,7 @@ import dev.portico.gateway.proxy.GatewayFailure;
 import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.gateway.proxy.RequestIds;
 import dev.portico.gateway.routing.RouteMatch;
-import dev.portico.spi.Authorizer;
 import dev.portico.spi.Rejection;
-import dev.portico.spi.ThrottleDecision;
-import dev.portico.spi.Throttler;
 import dev.portico.spi.Transformer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -20,8 +17,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import dev.portico.gateway.routing.RequestPaths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +55,12 @@ public final class Pipeline {
   private final ServingContext serving;
   private final AccessLog accessLog;
   private final ClosingConnections closing = new ClosingConnections();
+  private final PolicyChain policies;
 
   public Pipeline(ServingContext serving, AccessLog accessLog) {
     this.serving = serving;
     this.accessLog = accessLog;
+    this.policies = new PolicyChain(serving);
   }
 
   public void handle(HttpServerRequest req) {
@@ -135,7 +132,7 @@ public final class Pipeline {
   // ---- the policy phases -------------------------------------------------------------------
 
   private void runPolicies(Exchange ex) {
-    transformers(ex, 0, true)
+    policies.onMatch(ex)
         .compose(v -> {
           if (ex.answered()) {
             return DONE;
@@ -144,10 +141,10 @@ public final class Pipeline {
             return Future.failedFuture(
                 Rejection.of(405, "Method Not Allowed").header("Allow", allowHeader(ex.methodNotAllowed)));
           }
-          return authorize(ex, 0)
-              .compose(v2 -> throttle(ex))
+          return policies.authorize(ex)
+              .compose(v2 -> policies.throttle(ex))
               .compose(v2 -> bufferRequestBody(ex))
-              .compose(v2 -> transformers(ex, 0, false));
+              .compose(v2 -> policies.onRequest(ex));
         })
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -158,116 +155,6 @@ public final class Pipeline {
             integrate(ex);
           }
         });
-  }
-
-  /** Runs {@code onMatch} (first) or {@code onRequest} of the route's transformers in order, stopping at an answer. */
-  private Future<Void> transformers(Exchange ex, int i, boolean onMatch) {
-    PolicyHandle[] all = ex.route.transformers;
-    if (i == all.length || ex.answered()) {
-      return DONE;
-    }
-    Transformer t = (Transformer) all[i].policy();
-    return guard(ex, all[i], () -> onMatch ? t.onMatch(ex) : t.onRequest(ex))
-        .compose(v -> transformers(ex, i + 1, onMatch));
-  }
-
-  private Future<Void> authorize(Exchange ex, int i) {
-    PolicyHandle[] all = ex.route.authorizers;
-    if (i == all.length) {
-      return DONE;
-    }
-    Authorizer a = (Authorizer) all[i].policy();
-    return guard(ex, all[i], () -> a.authorize(ex)).compose(principal -> {
-      ex.principal(principal);
-      return authorize(ex, i + 1);
-    });
-  }
-
-  private Future<Void> throttle(Exchange ex) {
-    PolicyHandle[] route = ex.route.throttlers;
-    String plan = ex.principal().usagePlan();
-    PolicyHandle planThrottler = plan == null ? null : ex.active.planThrottlers().get(plan);
-    PolicyHandle[] chain = route;
-    if (planThrottler != null) {
-      // a key's usage plan is the first throttler (contract, section 5)
-      chain = new PolicyHandle[route.length + 1];
-      chain[0] = planThrottler;
-      System.arraycopy(route, 0, chain, 1, route.length);
-    }
-    if (chain.length == 0) {
-      return DONE;
-    }
-    return throttle(ex, chain, 0, new ArrayList<>(chain.length));
-  }
-
-  private Future<Void> throttle(Exchange ex, PolicyHandle[] chain, int i, List<ThrottleDecision> admitted) {
-    if (i == chain.length) {
-      ex.rateLimitHeaders = mostRestrictive(admitted);
-      return DONE;
-    }
-    PolicyHandle handle = chain[i];
-    Future<ThrottleDecision> decided;
-    try {
-      decided = ((Throttler) handle.policy()).throttle(ex);
-    } catch (Rejection r) {
-      refundAll(admitted);
-      return Future.failedFuture(rejected(ex, handle, r));
-    } catch (RuntimeException | Error bug) {
-      refundAll(admitted);
-      return Future.failedFuture(new PluginFailure(handle, bug));
-    }
-    if (decided == null) {
-      refundAll(admitted);
-      return Future.failedFuture(new PluginFailure(handle, new NullPointerException("hook returned null")));
-    }
-    return decided.transform(ar -> {
-      if (ar.failed() && ar.cause() instanceof Rejection r) {
-        // the throttler denied outright: honour it, never let it through as a store failure
-        refundAll(admitted);
-        return Future.failedFuture(rejected(ex, handle, r));
-      }
-      if (ar.failed()) {
-        // the decision could not be made (store unreachable or slow): counters.onStoreFailure decides
-        StoreFailures.warn(handle, ar.cause());
-        if (ex.active.denyOnStoreFailure()) {
-          refundAll(admitted);
-          return Future.failedFuture(rejected(ex, handle, Rejection.of(503, "Service Unavailable")));
-        }
-        return throttle(ex, chain, i + 1, admitted);
-      }
-      ThrottleDecision d = ar.result();
-      if (d == null) {
-        refundAll(admitted);
-        return Future.failedFuture(new PluginFailure(handle, new NullPointerException("throttle decision is null")));
-      }
-      if (!d.allowed()) {
-        refundAll(admitted);
-        ex.rateLimitHeaders = d;
-        long retry = ceilSeconds(d.resetAfter());
-        return Future.failedFuture(rejected(ex, handle,
-            Rejection.of(429, "Too Many Requests").header("Retry-After", String.valueOf(retry))));
-      }
-      admitted.add(d);
-      return throttle(ex, chain, i + 1, admitted);
-    });
-  }
-
-  private static void refundAll(List<ThrottleDecision> admitted) {
-    for (ThrottleDecision d : admitted) {
-      d.refund().onFailure(e -> log.warn("could not give back a throttle decision: {}", e.toString()));
-    }
-  }
-
-  /** The decision with the least left (ties: the one that resets last) speaks for the route. */
-  private static ThrottleDecision mostRestrictive(List<ThrottleDecision> decisions) {
-    ThrottleDecision best = null;
-    for (ThrottleDecision d : decisions) {
-      if (best == null || d.remaining() < best.remaining()
-          || d.remaining() == best.remaining() && d.resetAfter().compareTo(best.resetAfter()) > 0) {
-        best = d;
-      }
-    }
-    return best;
   }
 
   /** Buffers the request body, bounded, when a transformer asked for it; otherwise it streams. */
@@ -343,7 +230,7 @@ public final class Pipeline {
   /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
   private void respondThroughTransformers(Exchange ex, UpstreamResponse up) {
     bufferResponseBody(ex)
-        .compose(v -> responseTransformers(ex, ex.route.transformers.length - 1))
+        .compose(v -> policies.onResponse(ex))
         .onComplete(ar -> {
           if (ar.failed()) {
             if (up != null) {
@@ -362,15 +249,6 @@ public final class Pipeline {
     } else {
       respondThroughTransformers(ex, null);
     }
-  }
-
-  private Future<Void> responseTransformers(Exchange ex, int i) {
-    if (i < 0) {
-      return DONE;
-    }
-    PolicyHandle h = ex.route.transformers[i];
-    Transformer t = (Transformer) h.policy();
-    return guard(ex, h, () -> t.onResponse(ex)).compose(v -> responseTransformers(ex, i - 1));
   }
 
   private Future<Void> bufferResponseBody(Exchange ex) {
@@ -467,7 +345,7 @@ public final class Pipeline {
       ex.bodyDeadline.disarm();
     }
     long upstream = ex.upstreamStartNanos > 0 && ex.upstreamHeadNanos > 0 ? ex.upstreamHeadNanos - ex.upstreamStartNanos : -1;
-    metricsOf(ex.route).served(status, System.nanoTime() - ex.startNanos, upstream);
+    metricsOf(serving, ex.route).served(status, System.nanoTime() - ex.startNanos, upstream);
     if (ex.active.accessLog() && accessLog.enabled()) {
       accessLog.log(ex, status, completed);
     }
@@ -696,37 +574,8 @@ public final class Pipeline {
     return String.join(", ", methods);
   }
 
-  /**
-   * Runs a plugin hook, turning a synchronous throw or a non-Rejection failure into a
-   * {@link PluginFailure}; a {@link Rejection} is counted against the policy that made it.
-   */
-  private <T> Future<T> guard(Exchange ex, PolicyHandle policy, Hook<T> hook) {
-    Future<T> f;
-    try {
-      f = hook.run();
-    } catch (Rejection r) {
-      return Future.failedFuture(rejected(ex, policy, r));
-    } catch (RuntimeException | Error bug) {
-      return Future.failedFuture(new PluginFailure(policy, bug));
-    }
-    if (f == null) {
-      return Future.failedFuture(new PluginFailure(policy, new NullPointerException("hook returned null")));
-    }
-    return f.recover(e -> Future.failedFuture(e instanceof Rejection r ? rejected(ex, policy, r) : new PluginFailure(policy, e)));
-  }
-
-  /** Counts a policy's refusal: a throttler's 429 as throttled, anything else as denied. */
-  private Rejection rejected(Exchange ex, PolicyHandle policy, Rejection r) {
-    if (r.status() == 429 && policy.policy() instanceof Throttler) {
-      metricsOf(ex.route).throttled(policy.name());
-    } else {
-      metricsOf(ex.route).denied(policy.name(), r.status());
-    }
-    return r;
-  }
-
   /** The route's meters: looked up once, then read from the route (see {@link CompiledRoute#metrics}). */
-  private RouteMetrics metricsOf(CompiledRoute route) {
+  static RouteMetrics metricsOf(ServingContext serving, CompiledRoute route) {
     RouteMetrics m = route.metrics;
     if (m == null) {
       m = serving.metrics().route(route.api, route.routePath, route.stage, route.deployment);
@@ -735,28 +584,11 @@ public final class Pipeline {
     return m;
   }
 
-  @FunctionalInterface
-  private interface Hook<T> {
-    Future<T> run();
-  }
-
   static long parseLength(String value) {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
       return Long.MAX_VALUE;
     }
-  }
-
-  /**
-   * Whole seconds, rounded up from the nanosecond: a delay of 1.0004 s is announced as 2, never as
-   * 1 (which {@code toMillis()} would truncate it to), so a client that waits what it is told is
-   * admitted.
-   */
-  static long ceilSeconds(java.time.Duration d) {
-    if (d.isNegative() || d.isZero()) {
-      return 0;
-    }
-    return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
   }
 }
