@@ -7,7 +7,6 @@ import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.gateway.proxy.RequestIds;
 import dev.portico.gateway.routing.RouteMatch;
 import dev.portico.spi.Rejection;
-import dev.portico.spi.Transformer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -47,14 +46,13 @@ public final class Pipeline {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private static final Future<Void> DONE = Future.succeededFuture();
   private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
-  /** A rejected request's unread body up to this size is drained to keep the connection; above it the connection closes. */
-  private static final long DRAIN_LIMIT = 64 * 1024;
   /** nginx's status for a request whose client went away before its response. */
   static final int CLIENT_CLOSED_REQUEST = 499;
 
   private final ServingContext serving;
   private final AccessLog accessLog;
   private final ClosingConnections closing = new ClosingConnections();
+  private final BodyHandling bodies = new BodyHandling(closing);
   private final PolicyChain policies;
 
   public Pipeline(ServingContext serving, AccessLog accessLog) {
@@ -79,7 +77,7 @@ public final class Pipeline {
       sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
       return;
     }
-    if (contentLength != null && active.maxBodySize() > 0 && parseLength(contentLength) > active.maxBodySize()) {
+    if (contentLength != null && active.maxBodySize() > 0 && BodyHandling.parseLength(contentLength) > active.maxBodySize()) {
       sendEarlyError(req, active, requestId, start, 413, "Content Too Large", true);
       return;
     }
@@ -143,7 +141,7 @@ public final class Pipeline {
           }
           return policies.authorize(ex)
               .compose(v2 -> policies.throttle(ex))
-              .compose(v2 -> bufferRequestBody(ex))
+              .compose(v2 -> bodies.bufferRequestBody(ex))
               .compose(v2 -> policies.onRequest(ex));
         })
         .onComplete(ar -> {
@@ -155,29 +153,6 @@ public final class Pipeline {
             integrate(ex);
           }
         });
-  }
-
-  /** Buffers the request body, bounded, when a transformer asked for it; otherwise it streams. */
-  private Future<Void> bufferRequestBody(Exchange ex) {
-    if (ex.route.transformers.length == 0 || !Bodies.hasBody(ex.request)) {
-      return DONE;
-    }
-    long limit;
-    try {
-      limit = askedBodyLimit(ex, true);
-    } catch (PluginFailure bug) {
-      return Future.failedFuture(bug);
-    }
-    if (limit <= 0) {
-      return DONE;
-    }
-    long max = ex.active.maxBodySize() > 0 ? Math.min(limit, ex.active.maxBodySize()) : limit;
-    OutboundRequest out = ex.outbound();
-    ex.bodyConsumed = true;
-    return BoundedBody.read(ex.request, max).map(body -> {
-      out.bufferedBody(body);
-      return null;
-    });
   }
 
   // ---- the integration and the response ----------------------------------------------------
@@ -229,7 +204,7 @@ public final class Pipeline {
 
   /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
   private void respondThroughTransformers(Exchange ex, UpstreamResponse up) {
-    bufferResponseBody(ex)
+    bodies.bufferResponseBody(ex)
         .compose(v -> policies.onResponse(ex))
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -251,56 +226,6 @@ public final class Pipeline {
     }
   }
 
-  private Future<Void> bufferResponseBody(Exchange ex) {
-    OutboundResponse r = ex.response;
-    if (r.stream() == null) {
-      return DONE;
-    }
-    long limit;
-    try {
-      limit = askedBodyLimit(ex, false);
-    } catch (PluginFailure bug) {
-      return Future.failedFuture(bug);
-    }
-    if (limit <= 0) {
-      return DONE;
-    }
-    String length = r.headers().get(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && parseLength(length) > limit) {
-      log.warn("{} response body of {} bytes is over the {} bytes a transformer reads: passed through untouched",
-          ex.route, length, limit);
-      return DONE;
-    }
-    long max = limit;
-    return BoundedBody.readOrPassThrough(r.stream(), max).map(result -> {
-      if (result.body() != null) {
-        r.buffered(result.body());
-      } else {
-        log.warn("{} chunked response body over the {} bytes a transformer reads: passed through untouched", ex.route, max);
-        r.replaceStream(result.passThrough());
-      }
-      return null;
-    });
-  }
-
-  /**
-   * The largest request (or response) body the route's transformers ask to read. These are plugin
-   * hooks too: one that throws is a {@link PluginFailure}, not an escape from the pipeline (which
-   * would leave the client without an answer).
-   */
-  private static long askedBodyLimit(Exchange ex, boolean request) {
-    long limit = 0;
-    for (PolicyHandle h : ex.route.transformers) {
-      Transformer t = (Transformer) h.policy();
-      try {
-        limit = Math.max(limit, request ? t.requestBodyLimit(ex) : t.responseBodyLimit(ex));
-      } catch (RuntimeException | Error bug) {
-        throw new PluginFailure(h, bug);
-      }
-    }
-    return limit;
-  }
-
   /** Writes the response: head, rate-limit headers, and the body from its buffer or its stream. */
   private void send(Exchange ex) {
     OutboundResponse r = ex.response;
@@ -316,7 +241,7 @@ public final class Pipeline {
     if (ex.rateLimitHeaders != null) {
       RateLimitHeaders.write(headers, ex.rateLimitHeaders);
     }
-    settleRequestBody(ex);
+    bodies.settleRequestBody(ex);
     Future<Void> sent;
     if (r.stream() != null) {
       sent = stream(ex, r.stream(), resp);
@@ -407,23 +332,9 @@ public final class Pipeline {
     return piped;
   }
 
-  /**
-   * Deals with what is left of the request body as the response starts, so the connection can
-   * carry the next request. Untouched: drained when small, else the connection closes. Partly
-   * forwarded to a backend that failed, or over the limit: where it ends cannot be known without
-   * reading it all, so the connection closes after the gateway's error.
-   */
-  private void settleRequestBody(Exchange ex) {
-    if (!ex.bodyConsumed) {
-      disposeUnreadBody(ex.request);
-    } else if (ex.response.fromGateway() && !ex.request.isEnded() && Bodies.hasBody(ex.request)) {
-      closing.closeAfterResponse(ex.request);
-    }
-  }
-
   private static boolean bodyChanged(OutboundResponse r) {
     String length = r.headers().get(HttpHeaders.CONTENT_LENGTH);
-    return length == null || r.body() != null && parseLength(length) != r.body().length();
+    return length == null || r.body() != null && BodyHandling.parseLength(length) != r.body().length();
   }
 
   // ---- failures --------------------------------------------------------------------------
@@ -489,7 +400,7 @@ public final class Pipeline {
     if (close) {
       closing.closeAfterResponse(req);
     } else {
-      disposeUnreadBody(req);
+      bodies.disposeUnreadBody(req);
     }
     Future<Void> sent = resp.end(GatewayError.body(status, message, requestId));
     boolean log = accessLog.enabled() && active.accessLog();
@@ -499,23 +410,6 @@ public final class Pipeline {
         accessLog.logUnrouted(req, requestId, start, status);
       }
     });
-  }
-
-  /**
-   * A request answered without reading its body: drain a small body so the connection can carry the
-   * next request; for a large one, close the connection rather than read it all.
-   */
-  private void disposeUnreadBody(HttpServerRequest req) {
-    if (req.isEnded() || !Bodies.hasBody(req)) {
-      return;
-    }
-    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && parseLength(length) <= DRAIN_LIMIT) {
-      req.handler(null);
-      req.resume();
-    } else {
-      closing.closeAfterResponse(req);
-    }
   }
 
   /** Where the listener reports every closed client connection. */
@@ -582,13 +476,5 @@ public final class Pipeline {
       route.metrics = m;
     }
     return m;
-  }
-
-  static long parseLength(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE;
-    }
   }
 }
