@@ -9,16 +9,12 @@ import dev.portico.gateway.routing.RouteMatch;
 import dev.portico.spi.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.streams.ReadStream;
 import dev.portico.gateway.routing.RequestPaths;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The life of a request, top to bottom:
@@ -40,24 +36,28 @@ import org.slf4j.LoggerFactory;
  * <p>A route without policies skips straight from 2 to 7. Every failure becomes exactly one status
  * in {@link #fail}: a {@link Rejection} is the policy's answer, a {@link GatewayFailure} the
  * backend's (502, 504, 413), anything else a plugin bug (500, logged with the plugin's name).
+ *
+ * <p>This class keeps the order; each step's work is done by the one that owns it:
+ * {@link PolicyChain} runs a phase's plugins, {@link BodyHandling} buffers a body or settles an
+ * unread one, {@link ErrorResponses} maps a failure to its answer, {@link ResponseWriter} writes the
+ * response and counts it. All of them are created once per event loop, with the pipeline.
  */
 public final class Pipeline {
 
-  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private static final Future<Void> DONE = Future.succeededFuture();
 
   private final ServingContext serving;
-  private final AccessLog accessLog;
   private final ClosingConnections closing = new ClosingConnections();
   private final BodyHandling bodies = new BodyHandling(closing);
   private final PolicyChain policies;
   private final ResponseWriter responses;
+  private final ErrorResponses errors;
 
   public Pipeline(ServingContext serving, AccessLog accessLog) {
     this.serving = serving;
-    this.accessLog = accessLog;
     this.policies = new PolicyChain(serving);
     this.responses = new ResponseWriter(serving, accessLog, closing, bodies);
+    this.errors = new ErrorResponses(serving, accessLog, closing, bodies);
   }
 
   public void handle(HttpServerRequest req) {
@@ -73,11 +73,11 @@ public final class Pipeline {
     String contentLength = in.get(HttpHeaders.CONTENT_LENGTH);
     if (contentLength != null && in.contains(HttpHeaders.TRANSFER_ENCODING)) {
       // SmugglingGuard refuses this in the decoder; this is the fallback if it could not be installed
-      sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
+      errors.sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
       return;
     }
     if (contentLength != null && active.maxBodySize() > 0 && BodyHandling.parseLength(contentLength) > active.maxBodySize()) {
-      sendEarlyError(req, active, requestId, start, 413, "Content Too Large", true);
+      errors.sendEarlyError(req, active, requestId, start, 413, "Content Too Large", true);
       return;
     }
     boolean hasBody = Bodies.hasBody(req);
@@ -90,7 +90,7 @@ public final class Pipeline {
       path = RequestPaths.normalize(req.path());
       query = RequestPaths.query(req.query());
     } catch (RequestPaths.InvalidTarget unreadable) {
-      sendEarlyError(req, active, requestId, start, 400, "Bad Request: " + unreadable.getMessage(), false);
+      errors.sendEarlyError(req, active, requestId, start, 400, "Bad Request: " + unreadable.getMessage(), false);
       return;
     }
 
@@ -103,14 +103,14 @@ public final class Pipeline {
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
       RouteMatch.Found<CompiledRoute> withTransformers = routeForMethodNotAllowed(req, active, path, notAllowed);
       if (withTransformers == null) {
-        sendEarlyError(req, active, requestId, start, 405, null, false, notAllowed.allowHeader());
+        errors.sendEarlyError(req, active, requestId, start, 405, null, false, notAllowed.allowHeader());
         return;
       }
       methodNotAllowed = notAllowed.allowedMethods();
       match = withTransformers;
     }
     if (!(match instanceof RouteMatch.Found<CompiledRoute> found)) {
-      sendEarlyError(req, active, requestId, start, 404, null, false);
+      errors.sendEarlyError(req, active, requestId, start, 404, null, false);
       return;
     }
     Exchange ex = new Exchange(req, found.target(), found.pathParams(), requestId, path, query, start, active, serving);
@@ -129,6 +129,7 @@ public final class Pipeline {
   // ---- the policy phases -------------------------------------------------------------------
 
   private void runPolicies(Exchange ex) {
+    // 3. onMatch, then the method check
     policies.onMatch(ex)
         .compose(v -> {
           if (ex.answered()) {
@@ -138,6 +139,7 @@ public final class Pipeline {
             return Future.failedFuture(
                 Rejection.of(405, "Method Not Allowed").header("Allow", allowHeader(ex.methodNotAllowed)));
           }
+          // 4. authorizers, 5. throttlers, 6. onRequest
           return policies.authorize(ex)
               .compose(v2 -> policies.throttle(ex))
               .compose(v2 -> bodies.bufferRequestBody(ex))
@@ -156,6 +158,7 @@ public final class Pipeline {
 
   // ---- the integration and the response ----------------------------------------------------
 
+  /** 7. The integration; a route without transformers sends its response as it came. */
   private void integrate(Exchange ex) {
     ex.route.integration.call(ex, serving.upstreams()).onComplete(ar -> {
       if (ar.failed()) {
@@ -175,7 +178,7 @@ public final class Pipeline {
     });
   }
 
-  /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
+  /** 8. Runs {@code onResponse} in reverse order, then 9. sends; an error on the way replaces the response. */
   private void respondThroughTransformers(Exchange ex, UpstreamResponse up) {
     bodies.bufferResponseBody(ex)
         .compose(v -> policies.onResponse(ex))
@@ -208,70 +211,13 @@ public final class Pipeline {
       responses.answeredElsewhereOrGone(ex, resp); // whatever failed, it failed because the client's side is done
       return;
     }
-    ex.response = errorResponse(ex, cause);
+    ex.response = errors.errorResponse(ex, cause);
     respond(ex);
   }
 
   private void failWithoutTransformers(Exchange ex, Throwable cause) {
-    ex.response = errorResponse(ex, cause);
+    ex.response = errors.errorResponse(ex, cause);
     responses.send(ex);
-  }
-
-  private OutboundResponse errorResponse(Exchange ex, Throwable cause) {
-    int status;
-    String message;
-    MultiMap headers = HttpHeaders.headers();
-    if (cause instanceof Rejection r) {
-      status = r.status();
-      message = r.getMessage();
-      r.headers().forEach(headers::set);
-    } else if (cause instanceof GatewayFailure g) {
-      status = g.status();
-      message = GatewayError.reason(status);
-      if (status >= 500) {
-        log.warn("{} {} {}: {} ({})", ex.requestId, ex.method(), ex.path, g.getMessage(), describe(g.getCause()));
-      }
-    } else if (cause instanceof PluginFailure p) {
-      status = 500;
-      message = GatewayError.reason(500);
-      log.error("{} {} {}: plugin '{}' ({}) failed", ex.requestId, ex.method(), ex.path, p.policy.name(),
-          p.policy.configPath(), p.getCause());
-    } else {
-      status = 500;
-      message = GatewayError.reason(500);
-      log.error("{} {} {}: internal error", ex.requestId, ex.method(), ex.path, cause);
-    }
-    headers.set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE);
-    return new OutboundResponse(status, headers, GatewayError.body(status, message, ex.requestId), null, true);
-  }
-
-  private static String describe(Throwable t) {
-    return t == null ? "no detail" : t.getClass().getSimpleName() + ": " + t.getMessage();
-  }
-
-  private void sendEarlyError(HttpServerRequest req, ActiveConfig active, String requestId, long start,
-      int status, String message, boolean close, String... allow) {
-    HttpServerResponse resp = req.response();
-    resp.setStatusCode(status);
-    MultiMap h = resp.headers();
-    h.set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE);
-    h.set("X-Request-Id", requestId);
-    if (allow.length > 0) {
-      h.set("Allow", allow[0]);
-    }
-    if (close) {
-      closing.closeAfterResponse(req);
-    } else {
-      bodies.disposeUnreadBody(req);
-    }
-    Future<Void> sent = resp.end(GatewayError.body(status, message, requestId));
-    boolean log = accessLog.enabled() && active.accessLog();
-    sent.onComplete(ar -> {
-      serving.metrics().unrouted().served(status, System.nanoTime() - start, -1);
-      if (log) {
-        accessLog.logUnrouted(req, requestId, start, status);
-      }
-    });
   }
 
   /** Where the listener reports every closed client connection. */
