@@ -14,25 +14,15 @@ import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.gateway.proxy.RequestIds;
 import dev.portico.gateway.proxy.UpstreamResponse;
 import dev.portico.gateway.routing.RouteMatch;
-import dev.portico.spi.Authorizer;
 import dev.portico.spi.Rejection;
-import dev.portico.spi.ThrottleDecision;
-import dev.portico.spi.Throttler;
-import dev.portico.spi.Transformer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.streams.ReadStream;
 import dev.portico.gateway.routing.RequestPaths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The life of a request, top to bottom:
@@ -54,24 +44,28 @@ import org.slf4j.LoggerFactory;
  * <p>A route without policies skips straight from 2 to 7. Every failure becomes exactly one status
  * in {@link #fail}: a {@link Rejection} is the policy's answer, a {@link GatewayFailure} the
  * backend's (502, 504, 413), anything else a plugin bug (500, logged with the plugin's name).
+ *
+ * <p>This class keeps the order; each step's work is done by the one that owns it:
+ * {@link PolicyChain} runs a phase's plugins, {@link BodyHandling} buffers a body or settles an
+ * unread one, {@link ErrorResponses} maps a failure to its answer, {@link ResponseWriter} writes the
+ * response and counts it. All of them are created once per event loop, with the pipeline.
  */
 public final class Pipeline {
 
-  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   private static final Future<Void> DONE = Future.succeededFuture();
-  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
-  /** A rejected request's unread body up to this size is drained to keep the connection; above it the connection closes. */
-  private static final long DRAIN_LIMIT = 64 * 1024;
-  /** nginx's status for a request whose client went away before its response. */
-  static final int CLIENT_CLOSED_REQUEST = 499;
 
   private final ServingContext serving;
-  private final AccessLog accessLog;
   private final ClosingConnections closing = new ClosingConnections();
+  private final BodyHandling bodies = new BodyHandling(closing);
+  private final PolicyChain policies;
+  private final ResponseWriter responses;
+  private final ErrorResponses errors;
 
   public Pipeline(ServingContext serving, AccessLog accessLog) {
     this.serving = serving;
-    this.accessLog = accessLog;
+    this.policies = new PolicyChain(serving);
+    this.responses = new ResponseWriter(serving, accessLog, closing, bodies);
+    this.errors = new ErrorResponses(serving, accessLog, closing, bodies);
   }
 
   public void handle(HttpServerRequest req) {
@@ -87,11 +81,11 @@ public final class Pipeline {
     String contentLength = in.get(HttpHeaders.CONTENT_LENGTH);
     if (contentLength != null && in.contains(HttpHeaders.TRANSFER_ENCODING)) {
       // SmugglingGuard refuses this in the decoder; this is the fallback if it could not be installed
-      sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
+      errors.sendEarlyError(req, active, requestId, start, 400, "Content-Length and Transfer-Encoding must not both be present", true);
       return;
     }
-    if (contentLength != null && active.maxBodySize() > 0 && parseLength(contentLength) > active.maxBodySize()) {
-      sendEarlyError(req, active, requestId, start, 413, "Content Too Large", true);
+    if (contentLength != null && active.maxBodySize() > 0 && BodyHandling.parseLength(contentLength) > active.maxBodySize()) {
+      errors.sendEarlyError(req, active, requestId, start, 413, "Content Too Large", true);
       return;
     }
     boolean hasBody = Bodies.hasBody(req);
@@ -104,7 +98,7 @@ public final class Pipeline {
       path = RequestPaths.normalize(req.path());
       query = RequestPaths.query(req.query());
     } catch (RequestPaths.InvalidTarget unreadable) {
-      sendEarlyError(req, active, requestId, start, 400, "Bad Request: " + unreadable.getMessage(), false);
+      errors.sendEarlyError(req, active, requestId, start, 400, "Bad Request: " + unreadable.getMessage(), false);
       return;
     }
 
@@ -117,20 +111,20 @@ public final class Pipeline {
     if (match instanceof RouteMatch.MethodNotAllowed<CompiledRoute> notAllowed) {
       RouteMatch.Found<CompiledRoute> withTransformers = routeForMethodNotAllowed(req, active, path, notAllowed);
       if (withTransformers == null) {
-        sendEarlyError(req, active, requestId, start, 405, null, false, notAllowed.allowHeader());
+        errors.sendEarlyError(req, active, requestId, start, 405, null, false, notAllowed.allowHeader());
         return;
       }
       methodNotAllowed = notAllowed.allowedMethods();
       match = withTransformers;
     }
     if (!(match instanceof RouteMatch.Found<CompiledRoute> found)) {
-      sendEarlyError(req, active, requestId, start, 404, null, false);
+      errors.sendEarlyError(req, active, requestId, start, 404, null, false);
       return;
     }
     Exchange ex = new Exchange(req, found.target(), found.pathParams(), requestId, path, query, start, active, serving);
     ex.methodNotAllowed = methodNotAllowed;
     if (hasBody) {
-      ex.bodyDeadline = serving.upstreams().deadlines().arm(active.bodyTimeoutMillis(), () -> bodyTimedOut(ex));
+      ex.bodyDeadline = serving.upstreams().deadlines().arm(active.bodyTimeoutMillis(), () -> responses.bodyTimedOut(ex));
     }
 
     if (ex.route.plain) {
@@ -143,7 +137,8 @@ public final class Pipeline {
   // ---- the policy phases -------------------------------------------------------------------
 
   private void runPolicies(Exchange ex) {
-    transformers(ex, 0, true)
+    // 3. onMatch, then the method check
+    policies.onMatch(ex)
         .compose(v -> {
           if (ex.answered()) {
             return DONE;
@@ -152,10 +147,11 @@ public final class Pipeline {
             return Future.failedFuture(
                 Rejection.of(405, "Method Not Allowed").header("Allow", allowHeader(ex.methodNotAllowed)));
           }
-          return authorize(ex, 0)
-              .compose(v2 -> throttle(ex))
-              .compose(v2 -> bufferRequestBody(ex))
-              .compose(v2 -> transformers(ex, 0, false));
+          // 4. authorizers, 5. throttlers, 6. onRequest
+          return policies.authorize(ex)
+              .compose(v2 -> policies.throttle(ex))
+              .compose(v2 -> bodies.bufferRequestBody(ex))
+              .compose(v2 -> policies.onRequest(ex));
         })
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -168,141 +164,9 @@ public final class Pipeline {
         });
   }
 
-  /** Runs {@code onMatch} (first) or {@code onRequest} of the route's transformers in order, stopping at an answer. */
-  private Future<Void> transformers(Exchange ex, int i, boolean onMatch) {
-    PolicyHandle[] all = ex.route.transformers;
-    if (i == all.length || ex.answered()) {
-      return DONE;
-    }
-    Transformer t = (Transformer) all[i].policy();
-    return guard(ex, all[i], () -> onMatch ? t.onMatch(ex) : t.onRequest(ex))
-        .compose(v -> transformers(ex, i + 1, onMatch));
-  }
-
-  private Future<Void> authorize(Exchange ex, int i) {
-    PolicyHandle[] all = ex.route.authorizers;
-    if (i == all.length) {
-      return DONE;
-    }
-    Authorizer a = (Authorizer) all[i].policy();
-    return guard(ex, all[i], () -> a.authorize(ex)).compose(principal -> {
-      ex.principal(principal);
-      return authorize(ex, i + 1);
-    });
-  }
-
-  private Future<Void> throttle(Exchange ex) {
-    PolicyHandle[] route = ex.route.throttlers;
-    String plan = ex.principal().usagePlan();
-    PolicyHandle planThrottler = plan == null ? null : ex.active.planThrottlers().get(plan);
-    PolicyHandle[] chain = route;
-    if (planThrottler != null) {
-      // a key's usage plan is the first throttler (contract, section 5)
-      chain = new PolicyHandle[route.length + 1];
-      chain[0] = planThrottler;
-      System.arraycopy(route, 0, chain, 1, route.length);
-    }
-    if (chain.length == 0) {
-      return DONE;
-    }
-    return throttle(ex, chain, 0, new ArrayList<>(chain.length));
-  }
-
-  private Future<Void> throttle(Exchange ex, PolicyHandle[] chain, int i, List<ThrottleDecision> admitted) {
-    if (i == chain.length) {
-      ex.rateLimitHeaders = mostRestrictive(admitted);
-      return DONE;
-    }
-    PolicyHandle handle = chain[i];
-    Future<ThrottleDecision> decided;
-    try {
-      decided = ((Throttler) handle.policy()).throttle(ex);
-    } catch (Rejection r) {
-      refundAll(admitted);
-      return Future.failedFuture(rejected(ex, handle, r));
-    } catch (RuntimeException | Error bug) {
-      refundAll(admitted);
-      return Future.failedFuture(new PluginFailure(handle, bug));
-    }
-    if (decided == null) {
-      refundAll(admitted);
-      return Future.failedFuture(new PluginFailure(handle, new NullPointerException("hook returned null")));
-    }
-    return decided.transform(ar -> {
-      if (ar.failed() && ar.cause() instanceof Rejection r) {
-        // the throttler denied outright: honour it, never let it through as a store failure
-        refundAll(admitted);
-        return Future.failedFuture(rejected(ex, handle, r));
-      }
-      if (ar.failed()) {
-        // the decision could not be made (store unreachable or slow): counters.onStoreFailure decides
-        StoreFailures.warn(handle, ar.cause());
-        if (ex.active.denyOnStoreFailure()) {
-          refundAll(admitted);
-          return Future.failedFuture(rejected(ex, handle, Rejection.of(503, "Service Unavailable")));
-        }
-        return throttle(ex, chain, i + 1, admitted);
-      }
-      ThrottleDecision d = ar.result();
-      if (d == null) {
-        refundAll(admitted);
-        return Future.failedFuture(new PluginFailure(handle, new NullPointerException("throttle decision is null")));
-      }
-      if (!d.allowed()) {
-        refundAll(admitted);
-        ex.rateLimitHeaders = d;
-        long retry = ceilSeconds(d.resetAfter());
-        return Future.failedFuture(rejected(ex, handle,
-            Rejection.of(429, "Too Many Requests").header("Retry-After", String.valueOf(retry))));
-      }
-      admitted.add(d);
-      return throttle(ex, chain, i + 1, admitted);
-    });
-  }
-
-  private static void refundAll(List<ThrottleDecision> admitted) {
-    for (ThrottleDecision d : admitted) {
-      d.refund().onFailure(e -> log.warn("could not give back a throttle decision: {}", e.toString()));
-    }
-  }
-
-  /** The decision with the least left (ties: the one that resets last) speaks for the route. */
-  private static ThrottleDecision mostRestrictive(List<ThrottleDecision> decisions) {
-    ThrottleDecision best = null;
-    for (ThrottleDecision d : decisions) {
-      if (best == null || d.remaining() < best.remaining()
-          || d.remaining() == best.remaining() && d.resetAfter().compareTo(best.resetAfter()) > 0) {
-        best = d;
-      }
-    }
-    return best;
-  }
-
-  /** Buffers the request body, bounded, when a transformer asked for it; otherwise it streams. */
-  private Future<Void> bufferRequestBody(Exchange ex) {
-    if (ex.route.transformers.length == 0 || !Bodies.hasBody(ex.request)) {
-      return DONE;
-    }
-    long limit;
-    try {
-      limit = askedBodyLimit(ex, true);
-    } catch (PluginFailure bug) {
-      return Future.failedFuture(bug);
-    }
-    if (limit <= 0) {
-      return DONE;
-    }
-    long max = ex.active.maxBodySize() > 0 ? Math.min(limit, ex.active.maxBodySize()) : limit;
-    OutboundRequest out = ex.outbound();
-    ex.bodyConsumed = true;
-    return BoundedBody.read(ex.request, max).map(body -> {
-      out.bufferedBody(body);
-      return null;
-    });
-  }
-
   // ---- the integration and the response ----------------------------------------------------
 
+  /** 7. The integration; a route without transformers sends its response as it came. */
   private void integrate(Exchange ex) {
     ex.route.integration.call(ex, serving.upstreams()).onComplete(ar -> {
       if (ar.failed()) {
@@ -312,7 +176,7 @@ public final class Pipeline {
       UpstreamResponse up = ar.result();
       ex.cancelUpstream = up.cancel();
       if (ex.route.transformers.length == 0) {
-        sendUpstream(ex, up);
+        responses.sendUpstream(ex, up);
         return;
       }
       MultiMap headers = HttpHeaders.headers();
@@ -322,36 +186,10 @@ public final class Pipeline {
     });
   }
 
-  /** The fast path: no transformer will look at the response, so it goes out as the integration gave it. */
-  private void sendUpstream(Exchange ex, UpstreamResponse up) {
-    HttpServerResponse resp = ex.request.response();
-    if (resp.ended() || resp.closed()) {
-      up.cancel().run();
-      answeredElsewhereOrGone(ex, resp);
-      return;
-    }
-    resp.setStatusCode(up.status());
-    MultiMap headers = resp.headers();
-    HopByHop.copy(up.headers(), headers, false);
-    headers.set(X_REQUEST_ID, ex.requestId);
-    if (ex.rateLimitHeaders != null) {
-      RateLimitHeaders.write(headers, ex.rateLimitHeaders);
-    }
-    Future<Void> sent;
-    if (up.stream() != null) {
-      sent = stream(ex, up.stream(), resp);
-    } else {
-      Buffer body = up.body() == null ? Buffer.buffer() : up.body();
-      headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
-      sent = resp.end(body);
-    }
-    whenSent(ex, resp, sent);
-  }
-
-  /** Runs {@code onResponse} in reverse order, then sends; an error on the way replaces the response. */
+  /** 8. Runs {@code onResponse} in reverse order, then 9. sends; an error on the way replaces the response. */
   private void respondThroughTransformers(Exchange ex, UpstreamResponse up) {
-    bufferResponseBody(ex)
-        .compose(v -> responseTransformers(ex, ex.route.transformers.length - 1))
+    bodies.bufferResponseBody(ex)
+        .compose(v -> policies.onResponse(ex))
         .onComplete(ar -> {
           if (ar.failed()) {
             if (up != null) {
@@ -359,201 +197,17 @@ public final class Pipeline {
             }
             failWithoutTransformers(ex, ar.cause());
           } else {
-            send(ex);
+            responses.send(ex);
           }
         });
   }
 
   private void respond(Exchange ex) {
     if (ex.route.transformers.length == 0) {
-      send(ex);
+      responses.send(ex);
     } else {
       respondThroughTransformers(ex, null);
     }
-  }
-
-  private Future<Void> responseTransformers(Exchange ex, int i) {
-    if (i < 0) {
-      return DONE;
-    }
-    PolicyHandle h = ex.route.transformers[i];
-    Transformer t = (Transformer) h.policy();
-    return guard(ex, h, () -> t.onResponse(ex)).compose(v -> responseTransformers(ex, i - 1));
-  }
-
-  private Future<Void> bufferResponseBody(Exchange ex) {
-    OutboundResponse r = ex.response;
-    if (r.stream() == null) {
-      return DONE;
-    }
-    long limit;
-    try {
-      limit = askedBodyLimit(ex, false);
-    } catch (PluginFailure bug) {
-      return Future.failedFuture(bug);
-    }
-    if (limit <= 0) {
-      return DONE;
-    }
-    String length = r.headers().get(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && parseLength(length) > limit) {
-      log.warn("{} response body of {} bytes is over the {} bytes a transformer reads: passed through untouched",
-          ex.route, length, limit);
-      return DONE;
-    }
-    long max = limit;
-    return BoundedBody.readOrPassThrough(r.stream(), max).map(result -> {
-      if (result.body() != null) {
-        r.buffered(result.body());
-      } else {
-        log.warn("{} chunked response body over the {} bytes a transformer reads: passed through untouched", ex.route, max);
-        r.replaceStream(result.passThrough());
-      }
-      return null;
-    });
-  }
-
-  /**
-   * The largest request (or response) body the route's transformers ask to read. These are plugin
-   * hooks too: one that throws is a {@link PluginFailure}, not an escape from the pipeline (which
-   * would leave the client without an answer).
-   */
-  private static long askedBodyLimit(Exchange ex, boolean request) {
-    long limit = 0;
-    for (PolicyHandle h : ex.route.transformers) {
-      Transformer t = (Transformer) h.policy();
-      try {
-        limit = Math.max(limit, request ? t.requestBodyLimit(ex) : t.responseBodyLimit(ex));
-      } catch (RuntimeException | Error bug) {
-        throw new PluginFailure(h, bug);
-      }
-    }
-    return limit;
-  }
-
-  /** Writes the response: head, rate-limit headers, and the body from its buffer or its stream. */
-  private void send(Exchange ex) {
-    OutboundResponse r = ex.response;
-    HttpServerResponse resp = ex.request.response();
-    if (resp.ended() || resp.closed()) {
-      answeredElsewhereOrGone(ex, resp);
-      return;
-    }
-    resp.setStatusCode(r.status());
-    MultiMap headers = resp.headers();
-    headers.setAll(r.headers());
-    headers.set(X_REQUEST_ID, ex.requestId);
-    if (ex.rateLimitHeaders != null) {
-      RateLimitHeaders.write(headers, ex.rateLimitHeaders);
-    }
-    settleRequestBody(ex);
-    Future<Void> sent;
-    if (r.stream() != null) {
-      sent = stream(ex, r.stream(), resp);
-    } else {
-      Buffer body = r.body() == null ? Buffer.buffer() : r.body();
-      headers.remove(HttpHeaders.TRANSFER_ENCODING);
-      if (!headers.contains(HttpHeaders.CONTENT_LENGTH) || r.fromGateway() || bodyChanged(r)) {
-        headers.set(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
-      }
-      sent = resp.end(body);
-    }
-    whenSent(ex, resp, sent);
-  }
-
-  /** Once the response is sent (or abandoned): the route's metrics and the access log. */
-  private void whenSent(Exchange ex, HttpServerResponse resp, Future<Void> sent) {
-    sent.onComplete(ar -> served(ex, resp.getStatusCode(), ar.succeeded()));
-  }
-
-  private void served(Exchange ex, int status, boolean completed) {
-    if (ex.counted) {
-      return;
-    }
-    ex.counted = true;
-    if (ex.bodyDeadline != null) {
-      ex.bodyDeadline.disarm();
-    }
-    long upstream = ex.upstreamStartNanos > 0 && ex.upstreamHeadNanos > 0 ? ex.upstreamHeadNanos - ex.upstreamStartNanos : -1;
-    metricsOf(ex.route).served(status, System.nanoTime() - ex.startNanos, upstream);
-    if (ex.active.accessLog() && accessLog.enabled()) {
-      accessLog.log(ex, status, completed);
-    }
-  }
-
-  /**
-   * The response can no longer be written: the client went away before it (logged and counted as
-   * 499, as nginx does), or the connection's guard already answered it (a malformed chunked body:
-   * counted with the status it got). Either way once, and never as a backend failure.
-   */
-  private void answeredElsewhereOrGone(Exchange ex, HttpServerResponse resp) {
-    served(ex, resp.ended() ? resp.getStatusCode() : CLIENT_CLOSED_REQUEST, false);
-  }
-
-  /**
-   * {@code server.bodyTimeout} ran out before the request body arrived in full (a client trickling
-   * it, or gone quiet): 408 and the connection closed, wherever the request was — waiting on a
-   * policy, buffering the body, or streaming it to the backend (whose exchange is then reset as the
-   * connection closes). The request's own flow finds the response ended and stops there.
-   */
-  private void bodyTimedOut(Exchange ex) {
-    HttpServerRequest req = ex.request;
-    HttpServerResponse resp = req.response();
-    if (req.isEnded() || resp.ended()) {
-      return;
-    }
-    if (resp.headWritten() || resp.closed()) {
-      req.connection().close(); // a response under way cannot become a 408: cut it
-      return;
-    }
-    resp.setStatusCode(408);
-    resp.headers().set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE).set(X_REQUEST_ID, ex.requestId);
-    closing.closeAfterResponse(req);
-    whenSent(ex, resp, resp.end(GatewayError.body(408, GatewayError.reason(408), ex.requestId)));
-    if (ex.cancelUpstream != null) {
-      ex.cancelUpstream.run(); // the body streaming to the backend will never end: stop the backend request
-    }
-  }
-
-  /**
-   * Streams the backend's body to the client with back-pressure.
-   *
-   * <p>Not {@code resp.send(stream)}: its pipe <em>ends</em> the response when the source fails, so
-   * a chunked body cut short by the backend would look complete to the client. Here a failure on
-   * either side resets the client's connection (a body cut short is seen as one) and abandons the
-   * backend exchange (a client gone mid-download stops the backend's transfer).
-   */
-  private static Future<Void> stream(Exchange ex, ReadStream<Buffer> body, HttpServerResponse resp) {
-    if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-      resp.setChunked(true);
-    }
-    Future<Void> piped = body.pipe().endOnFailure(false).to(resp);
-    piped.onFailure(e -> {
-      resp.reset();
-      if (ex.cancelUpstream != null) {
-        ex.cancelUpstream.run();
-      }
-    });
-    return piped;
-  }
-
-  /**
-   * Deals with what is left of the request body as the response starts, so the connection can
-   * carry the next request. Untouched: drained when small, else the connection closes. Partly
-   * forwarded to a backend that failed, or over the limit: where it ends cannot be known without
-   * reading it all, so the connection closes after the gateway's error.
-   */
-  private void settleRequestBody(Exchange ex) {
-    if (!ex.bodyConsumed) {
-      disposeUnreadBody(ex.request);
-    } else if (ex.response.fromGateway() && !ex.request.isEnded() && Bodies.hasBody(ex.request)) {
-      closing.closeAfterResponse(ex.request);
-    }
-  }
-
-  private static boolean bodyChanged(OutboundResponse r) {
-    String length = r.headers().get(HttpHeaders.CONTENT_LENGTH);
-    return length == null || r.body() != null && parseLength(length) != r.body().length();
   }
 
   // ---- failures --------------------------------------------------------------------------
@@ -562,90 +216,16 @@ public final class Pipeline {
   private void fail(Exchange ex, Throwable cause) {
     HttpServerResponse resp = ex.request.response();
     if (resp.ended() || resp.closed()) {
-      answeredElsewhereOrGone(ex, resp); // whatever failed, it failed because the client's side is done
+      responses.answeredElsewhereOrGone(ex, resp); // whatever failed, it failed because the client's side is done
       return;
     }
-    ex.response = errorResponse(ex, cause);
+    ex.response = errors.errorResponse(ex, cause);
     respond(ex);
   }
 
   private void failWithoutTransformers(Exchange ex, Throwable cause) {
-    ex.response = errorResponse(ex, cause);
-    send(ex);
-  }
-
-  private OutboundResponse errorResponse(Exchange ex, Throwable cause) {
-    int status;
-    String message;
-    MultiMap headers = HttpHeaders.headers();
-    if (cause instanceof Rejection r) {
-      status = r.status();
-      message = r.getMessage();
-      r.headers().forEach(headers::set);
-    } else if (cause instanceof GatewayFailure g) {
-      status = g.status();
-      message = GatewayError.reason(status);
-      if (status >= 500) {
-        log.warn("{} {} {}: {} ({})", ex.requestId, ex.method(), ex.path, g.getMessage(), describe(g.getCause()));
-      }
-    } else if (cause instanceof PluginFailure p) {
-      status = 500;
-      message = GatewayError.reason(500);
-      log.error("{} {} {}: plugin '{}' ({}) failed", ex.requestId, ex.method(), ex.path, p.policy.name(),
-          p.policy.configPath(), p.getCause());
-    } else {
-      status = 500;
-      message = GatewayError.reason(500);
-      log.error("{} {} {}: internal error", ex.requestId, ex.method(), ex.path, cause);
-    }
-    headers.set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE);
-    return new OutboundResponse(status, headers, GatewayError.body(status, message, ex.requestId), null, true);
-  }
-
-  private static String describe(Throwable t) {
-    return t == null ? "no detail" : t.getClass().getSimpleName() + ": " + t.getMessage();
-  }
-
-  private void sendEarlyError(HttpServerRequest req, ActiveConfig active, String requestId, long start,
-      int status, String message, boolean close, String... allow) {
-    HttpServerResponse resp = req.response();
-    resp.setStatusCode(status);
-    MultiMap h = resp.headers();
-    h.set(HttpHeaders.CONTENT_TYPE, GatewayError.CONTENT_TYPE);
-    h.set("X-Request-Id", requestId);
-    if (allow.length > 0) {
-      h.set("Allow", allow[0]);
-    }
-    if (close) {
-      closing.closeAfterResponse(req);
-    } else {
-      disposeUnreadBody(req);
-    }
-    Future<Void> sent = resp.end(GatewayError.body(status, message, requestId));
-    boolean log = accessLog.enabled() && active.accessLog();
-    sent.onComplete(ar -> {
-      serving.metrics().unrouted().served(status, System.nanoTime() - start, -1);
-      if (log) {
-        accessLog.logUnrouted(req, requestId, start, status);
-      }
-    });
-  }
-
-  /**
-   * A request answered without reading its body: drain a small body so the connection can carry the
-   * next request; for a large one, close the connection rather than read it all.
-   */
-  private void disposeUnreadBody(HttpServerRequest req) {
-    if (req.isEnded() || !Bodies.hasBody(req)) {
-      return;
-    }
-    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && parseLength(length) <= DRAIN_LIMIT) {
-      req.handler(null);
-      req.resume();
-    } else {
-      closing.closeAfterResponse(req);
-    }
+    ex.response = errors.errorResponse(ex, cause);
+    responses.send(ex);
   }
 
   /** Where the listener reports every closed client connection. */
@@ -704,67 +284,13 @@ public final class Pipeline {
     return String.join(", ", methods);
   }
 
-  /**
-   * Runs a plugin hook, turning a synchronous throw or a non-Rejection failure into a
-   * {@link PluginFailure}; a {@link Rejection} is counted against the policy that made it.
-   */
-  private <T> Future<T> guard(Exchange ex, PolicyHandle policy, Hook<T> hook) {
-    Future<T> f;
-    try {
-      f = hook.run();
-    } catch (Rejection r) {
-      return Future.failedFuture(rejected(ex, policy, r));
-    } catch (RuntimeException | Error bug) {
-      return Future.failedFuture(new PluginFailure(policy, bug));
-    }
-    if (f == null) {
-      return Future.failedFuture(new PluginFailure(policy, new NullPointerException("hook returned null")));
-    }
-    return f.recover(e -> Future.failedFuture(e instanceof Rejection r ? rejected(ex, policy, r) : new PluginFailure(policy, e)));
-  }
-
-  /** Counts a policy's refusal: a throttler's 429 as throttled, anything else as denied. */
-  private Rejection rejected(Exchange ex, PolicyHandle policy, Rejection r) {
-    if (r.status() == 429 && policy.policy() instanceof Throttler) {
-      metricsOf(ex.route).throttled(policy.name());
-    } else {
-      metricsOf(ex.route).denied(policy.name(), r.status());
-    }
-    return r;
-  }
-
   /** The route's meters: looked up once, then read from the route (see {@link CompiledRoute#metrics}). */
-  private RouteMetrics metricsOf(CompiledRoute route) {
+  static RouteMetrics metricsOf(ServingContext serving, CompiledRoute route) {
     RouteMetrics m = route.metrics;
     if (m == null) {
       m = serving.metrics().route(route.api, route.routePath, route.stage, route.deployment);
       route.metrics = m;
     }
     return m;
-  }
-
-  @FunctionalInterface
-  private interface Hook<T> {
-    Future<T> run();
-  }
-
-  static long parseLength(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
-  /**
-   * Whole seconds, rounded up from the nanosecond: a delay of 1.0004 s is announced as 2, never as
-   * 1 (which {@code toMillis()} would truncate it to), so a client that waits what it is told is
-   * admitted.
-   */
-  static long ceilSeconds(java.time.Duration d) {
-    if (d.isNegative() || d.isZero()) {
-      return 0;
-    }
-    return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
   }
 }
