@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a plugin author does with the example plugin (contract, section 5; docs/PLUGINS.md): drop
+ * What a plugin author does with the example plugin (docs/CONFIGURATION.md; docs/PLUGINS.md): drop
  * the jar into a plugins directory next to the bundled ones, point {@code plugins.dir} at it, use
  * the policy in a route, run the distribution, and see it answer; {@code bin/portico plugins}
  * lists it. Two jars claiming one policy name refuse the start.

@@ -16,7 +16,7 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Trust for TLS connections a gateway or a policy opens ({@code https} backends, a JWKS, an
- * authorizer): the JVM's trusted certificates <em>plus</em> those of a PEM file, the contract's
+ * authorizer): the JVM's trusted certificates <em>plus</em> those of a PEM file, the configuration's
  * {@code trustStore}. Vert.x's {@code PemTrustOptions} would replace the JVM's store instead of
  * adding to it.
  *

@@ -2,6 +2,7 @@ package dev.portico.gateway.admin;
 
 import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.plugin.LoadedPolicy;
+import dev.portico.gateway.state.Definitions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import dev.portico.gateway.state.Definitions;
 import java.util.function.Supplier;
 
 /**

@@ -1,5 +1,6 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.plugin.PolicyHandle;
 import dev.portico.gateway.proxy.Bodies;
 import dev.portico.spi.Transformer;
 import io.vertx.core.Future;

@@ -1,6 +1,7 @@
 package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.proxy.GatewayFailure;
+import dev.portico.gateway.serving.ActiveConfig;
 import dev.portico.spi.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -1,12 +1,10 @@
 package dev.portico.gateway.pipeline;
 
-import dev.portico.gateway.serving.CompiledRoute;
-
-import dev.portico.gateway.serving.ActiveConfig;
-
 import dev.portico.gateway.proxy.Deadlines;
 import dev.portico.gateway.proxy.ForwardedRequest;
 import dev.portico.gateway.proxy.HopByHop;
+import dev.portico.gateway.serving.ActiveConfig;
+import dev.portico.gateway.serving.CompiledRoute;
 import dev.portico.spi.GatewayRequest;
 import dev.portico.spi.GatewayResponse;
 import dev.portico.spi.Principal;

@@ -1,11 +1,5 @@
 package dev.portico.gateway.pipeline;
 
-import dev.portico.gateway.serving.CanaryRoutes;
-
-import dev.portico.gateway.serving.CompiledRoute;
-
-import dev.portico.gateway.serving.ActiveConfig;
-
 import dev.portico.gateway.metrics.RouteMetrics;
 import dev.portico.gateway.plugin.PolicyHandle;
 import dev.portico.gateway.proxy.Bodies;
@@ -13,7 +7,11 @@ import dev.portico.gateway.proxy.GatewayFailure;
 import dev.portico.gateway.proxy.HopByHop;
 import dev.portico.gateway.proxy.RequestIds;
 import dev.portico.gateway.proxy.UpstreamResponse;
+import dev.portico.gateway.routing.RequestPaths;
 import dev.portico.gateway.routing.RouteMatch;
+import dev.portico.gateway.serving.ActiveConfig;
+import dev.portico.gateway.serving.CanaryRoutes;
+import dev.portico.gateway.serving.CompiledRoute;
 import dev.portico.spi.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -21,7 +19,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import dev.portico.gateway.routing.RequestPaths;
 import java.util.Set;
 
 /**
@@ -255,7 +252,7 @@ public final class Pipeline {
    * for a CORS preflight, the route the real request would take; otherwise the first route of the
    * path (in method order) that has transformers. Its {@code onMatch} runs before the method check
    * and its {@code onResponse} sees the 405, so a CORS policy can answer the preflight and put its
-   * headers on the error (contract, section 8). Null when no such route has a transformer: a plain
+   * headers on the error (docs/CONFIGURATION.md, the cors policy). Null when no such route has a transformer: a plain
    * 405.
    */
   private static RouteMatch.Found<CompiledRoute> routeForMethodNotAllowed(HttpServerRequest req, ActiveConfig active,

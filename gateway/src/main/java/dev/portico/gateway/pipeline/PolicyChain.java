@@ -1,5 +1,6 @@
 package dev.portico.gateway.pipeline;
 
+import dev.portico.gateway.plugin.PolicyHandle;
 import dev.portico.spi.Authorizer;
 import dev.portico.spi.Rejection;
 import dev.portico.spi.ThrottleDecision;
@@ -94,7 +95,7 @@ final class PolicyChain {
     PolicyHandle planThrottler = plan == null ? null : ex.active.planThrottlers().get(plan);
     PolicyHandle[] chain = route;
     if (planThrottler != null) {
-      // a key's usage plan is the first throttler (contract, section 5)
+      // a key's usage plan is the first throttler (docs/CONFIGURATION.md, section 12)
       chain = new PolicyHandle[route.length + 1];
       chain[0] = planThrottler;
       System.arraycopy(route, 0, chain, 1, route.length);

@@ -1,6 +1,7 @@
 package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.proxy.HopByHop;
+import dev.portico.gateway.proxy.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

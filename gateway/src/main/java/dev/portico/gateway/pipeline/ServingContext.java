@@ -1,10 +1,9 @@
 package dev.portico.gateway.pipeline;
 
-import dev.portico.gateway.serving.ActiveConfig;
-
 import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.Upstreams;
+import dev.portico.gateway.serving.ActiveConfig;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 

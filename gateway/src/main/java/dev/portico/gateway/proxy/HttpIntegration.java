@@ -4,9 +4,9 @@ import dev.portico.spi.GatewayRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringEncoder;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Written on Vert.x's {@code HttpClient} rather than {@code vertx-http-proxy}: the pipeline
  * runs policies between the request head and the call, decides per request whether bodies are
  * buffered, builds the backend URI from a per-stage template, and maps every failure to exactly one
- * status of the contract (502, 504, 413); doing that through the proxy's interceptor chain cost
+ * status of docs/CONFIGURATION.md section 15 (502, 504, 413); doing that through the proxy's interceptor chain cost
  * more code than this class, and an extra future per interceptor per request.
  */
 public final class HttpIntegration implements Integration {

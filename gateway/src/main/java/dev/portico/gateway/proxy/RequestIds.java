@@ -2,7 +2,7 @@ package dev.portico.gateway.proxy;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Keeps a client's sane {@code X-Request-Id} or makes a new one (contract, section 8). */
+/** Keeps a client's sane {@code X-Request-Id} or makes a new one (docs/CONFIGURATION.md, section 16). */
 public final class RequestIds {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -190,11 +190,6 @@ public final class GatewayServer {
     return served.reload(reloaded);
   }
 
-  /** Serves the current state (after a write, or a change heard from the cluster); off the event loop. */
-  public Future<Void> refresh() {
-    return served.refresh();
-  }
-
   /** Closes what the served configuration no longer uses, without waiting for the grace period. */
   public Future<Void> retireUnused() {
     return served.retireUnused();
@@ -206,14 +201,6 @@ public final class GatewayServer {
 
   public int adminPort() {
     return admin.actualPort();
-  }
-
-  public boolean ready() {
-    return ready.get();
-  }
-
-  public Vertx vertx() {
-    return vertx;
   }
 
   /**

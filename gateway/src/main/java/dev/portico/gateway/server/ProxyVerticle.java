@@ -2,10 +2,10 @@ package dev.portico.gateway.server;
 
 import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.pipeline.AccessLog;
-import dev.portico.gateway.serving.ActiveConfig;
 import dev.portico.gateway.pipeline.Pipeline;
 import dev.portico.gateway.pipeline.ServingContext;
 import dev.portico.gateway.proxy.Upstreams;
+import dev.portico.gateway.serving.ActiveConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpConnection;

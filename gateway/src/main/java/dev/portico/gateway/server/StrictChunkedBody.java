@@ -1,8 +1,10 @@
 package dev.portico.gateway.server;
 
+import dev.portico.spi.ConfigReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -182,14 +184,11 @@ final class StrictChunkedBody {
 
   /** {@code field-name ":" OWS field-value OWS}, no obsolete line folding, no control bytes. */
   private static void checkTrailerField(ByteBuf in, int start, int end) {
-    int i = start;
-    while (i < end && isTokenChar(in.getByte(i))) {
-      i++;
-    }
-    if (i == start || i == end || in.getByte(i) != ':') {
+    int colon = in.indexOf(start, end, (byte) ':');
+    if (colon <= start || !ConfigReader.isToken(in.toString(start, colon - start, StandardCharsets.US_ASCII))) {
       throw new MalformedChunkedBody("malformed trailer field");
     }
-    for (i++; i < end; i++) {
+    for (int i = colon + 1; i < end; i++) {
       if (isControl(in.getByte(i))) {
         throw new MalformedChunkedBody("control byte in a trailer field");
       }
@@ -202,13 +201,5 @@ final class StrictChunkedBody {
 
   private static boolean isControl(byte b) {
     return (b >= 0 && b < 0x20 && b != '\t') || b == 0x7f;
-  }
-
-  /** RFC 9110 section 5.6.2 tchar. */
-  private static boolean isTokenChar(byte b) {
-    if (b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z') {
-      return true;
-    }
-    return "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
   }
 }

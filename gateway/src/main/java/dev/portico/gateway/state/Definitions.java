@@ -1,10 +1,10 @@
 package dev.portico.gateway.state;
 
 import dev.portico.gateway.config.ApiDefinition;
-import dev.portico.spi.PolicyFactory;
 import dev.portico.gateway.config.ConfigLoader;
 import dev.portico.gateway.config.GatewayConfig;
 import dev.portico.gateway.config.RouteConflicts;
+import dev.portico.spi.PolicyFactory;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;

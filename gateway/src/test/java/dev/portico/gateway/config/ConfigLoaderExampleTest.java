@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The contract's section 3 example, and {@code ${env:...}} substitution. */
+/** The complete example of docs/CONFIGURATION.md (section 3), and {@code ${env:...}} substitution. */
 class ConfigLoaderExampleTest {
 
-  static final String CONTRACT_EXAMPLE = """
+  static final String FULL_EXAMPLE = """
       server:
         port: 8080
         host: 0.0.0.0
@@ -66,8 +66,8 @@ class ConfigLoaderExampleTest {
   private static final Path BASE = Path.of("/etc/portico");
 
   @Test
-  void contractExampleLoadsIntoTheRecords() {
-    LoadResult result = TestPolicies.loader(Map.of("PARTNER_A_KEY", "s3cret-a")).parse(CONTRACT_EXAMPLE, BASE);
+  void theFullExampleLoadsIntoTheRecords() {
+    LoadResult result = TestPolicies.loader(Map.of("PARTNER_A_KEY", "s3cret-a")).parse(FULL_EXAMPLE, BASE);
 
     assertEquals(List.of(), result.problems());
     assertTrue(result.ok());
@@ -133,14 +133,14 @@ class ConfigLoaderExampleTest {
   @Test
   void setEnvironmentVariableReplacesItsDefault() {
     LoadResult result = TestPolicies.loader(Map.of("PARTNER_A_KEY", "k", "PORTICO_ADMIN_TOKEN", "t0ken"))
-        .parse(CONTRACT_EXAMPLE, BASE);
+        .parse(FULL_EXAMPLE, BASE);
 
     assertEquals("t0ken", result.config().admin().token());
   }
 
   @Test
   void unsetEnvironmentVariableIsReportedWithItsPath() {
-    LoadResult result = TestPolicies.loader(Map.of()).parse(CONTRACT_EXAMPLE, BASE);
+    LoadResult result = TestPolicies.loader(Map.of()).parse(FULL_EXAMPLE, BASE);
 
     assertFalse(result.ok());
     assertNull(result.config());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /metrics} (contract, section 6; issue 6's "Metrics"): requests by API, route template,
+ * {@code GET /metrics} (docs/CONFIGURATION.md; issue 6's "Metrics"): requests by API, route template,
  * stage, deployment and status class; latency histograms; throttled and denied counts by policy;
  * the counter store's latency and errors; Vert.x's and the JVM's meters beside them. Requests are
  * sent through a real gateway, then its admin port is scraped without a token.

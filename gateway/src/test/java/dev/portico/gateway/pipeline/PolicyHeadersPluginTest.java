@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bundled {@code headers} plugin through a real gateway, loaded from its own jar as the
- * distribution loads it (contract, sections 7 and 8): what the backend and the client see.
+ * distribution loads it (docs/CONFIGURATION.md): what the backend and the client see.
  */
 class PolicyHeadersPluginTest {
 

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Policy instances (contract, section 5): one per distinct configuration, shared by every route and
+ * Policy instances (docs/CONFIGURATION.md): one per distinct configuration, shared by every route and
  * stage that carries it, closed when the gateway drains.
  */
 class PolicyLifecycleTest {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The order of a route's policies (contract, section 5): authorizers, then throttlers, then request
+ * The order of a route's policies (docs/CONFIGURATION.md): authorizers, then throttlers, then request
  * transformers, each kind API-level before route-level in file order, whatever order the file
  * lists the kinds in; response transformers in reverse; every authorizer must allow, and the
  * principal is the last one's.

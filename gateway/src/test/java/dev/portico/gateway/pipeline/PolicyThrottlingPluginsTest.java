@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bundled {@code rate-limit} and {@code quota} plugins together, each loaded from its own jar
- * as the distribution loads them, on the gateway's local counter store (contract, sections 5, 7
+ * as the distribution loads them, on the gateway's local counter store (docs/CONFIGURATION.md
  * and 8): what a later throttler's rejection gives back, and which decision the headers show.
  */
 class PolicyThrottlingPluginsTest {

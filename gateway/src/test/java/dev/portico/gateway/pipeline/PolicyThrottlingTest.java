@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Throttlers (contract, sections 4, 5 and 8): {@code RateLimit-*} from the most restrictive
+ * Throttlers (docs/CONFIGURATION.md): {@code RateLimit-*} from the most restrictive
  * decision on every response of a throttled route, 429 with {@code Retry-After} on rejection,
  * what earlier throttlers took given back when a later one refuses, and
  * {@code counters.onStoreFailure}.

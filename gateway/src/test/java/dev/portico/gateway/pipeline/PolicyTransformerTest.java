@@ -35,7 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Transformers (contract, sections 5 and 8; {@link dev.portico.spi.Transformer}): {@code onMatch}
+ * Transformers (docs/CONFIGURATION.md; {@link dev.portico.spi.Transformer}): {@code onMatch}
  * answers before the method check and the authorizers, {@code onResponse} sees the gateway's own
  * errors, {@code onRequest} can answer instead of the backend, bodies are buffered only when asked
  * for (bounded, replaceable), and everything else streams.

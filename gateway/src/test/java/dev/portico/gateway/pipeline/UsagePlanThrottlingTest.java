@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Usage plans (contract, sections 3, 5 and 8): the plan of the key that authorized a request is
+ * Usage plans (docs/CONFIGURATION.md): the plan of the key that authorized a request is
  * applied by the gateway as the route's first throttler, with the plan's token bucket and calendar
  * quota counted per key on the gateway's counter store.
  *

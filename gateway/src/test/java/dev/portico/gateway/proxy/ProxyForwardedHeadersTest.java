@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the backend learns about the client (contract, sections 4 and 8): {@code X-Forwarded-For},
+ * What the backend learns about the client (docs/CONFIGURATION.md): {@code X-Forwarded-For},
  * {@code -Proto} and {@code -Host}; an incoming {@code X-Forwarded-For} is appended to only when
  * the connection comes from {@code server.trustedProxies}, replaced otherwise; {@code Forwarded},
  * {@code X-Real-IP} and {@code True-Client-IP} reach the backend only from a trusted proxy. The

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hop-by-hop headers (contract, section 8; RFC 9110 section 7.6.1) are dropped in both directions,
+ * Hop-by-hop headers (docs/CONFIGURATION.md; RFC 9110 section 7.6.1) are dropped in both directions,
  * including every header named in {@code Connection}; end-to-end headers pass both ways.
  */
 class ProxyHopByHopTest {

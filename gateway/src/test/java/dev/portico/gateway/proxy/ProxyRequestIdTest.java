@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code X-Request-Id} (contract, sections 4 and 8): the client's is kept when it is 1 to 128
+ * {@code X-Request-Id} (docs/CONFIGURATION.md): the client's is kept when it is 1 to 128
  * characters of {@code A-Z a-z 0-9 . _ -}, replaced otherwise; every response carries one, and
  * the backend receives the same.
  */

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Which backend and which backend URI a request reaches (contract, sections 3 and 8): route
+ * Which backend and which backend URI a request reaches (docs/CONFIGURATION.md): route
  * precedence, greedy parameters, stages, query strings, and paths normalised before routing.
  * Requests go over a raw socket so that their paths reach the gateway exactly as written.
  */

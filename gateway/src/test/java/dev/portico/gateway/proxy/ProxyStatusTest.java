@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The status table of the contract (section 4) for the core proxy: each situation a client can
+ * The status table of docs/CONFIGURATION.md (section 15) for the core proxy: each situation a client can
  * meet without any policy, and the shape of every error the gateway produces itself.
  */
 class ProxyStatusTest {

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bodies stream through with back-pressure in both directions and are never held whole (contract,
- * sections 1 and 4; STYLE: "everything else streams"). Bodies are generated on the fly and compared
+ * Bodies stream through with back-pressure in both directions and are never held whole
+ * (docs/ARCHITECTURE.md). Bodies are generated on the fly and compared
  * by SHA-256 on both ends. Surefire runs this module with {@code -Xmx384m}: the 1 GiB test could not
  * pass if the gateway (which shares the JVM with the client and the backend) buffered a body.
  */

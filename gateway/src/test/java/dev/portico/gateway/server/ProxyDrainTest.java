@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Graceful drain (contract, section 2: SIGTERM drains): once {@code drain()} is called the gateway
+ * Graceful drain (docs/CONFIGURATION.md: SIGTERM drains): once {@code drain()} is called the gateway
  * accepts no new connection, a request in flight still completes, and then the drain completes.
  */
 class ProxyDrainTest {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Request smuggling (contract, section 8; RFC 9112 section 6.1), over raw sockets: ambiguous
+ * Request smuggling (docs/CONFIGURATION.md; RFC 9112 section 6.1), over raw sockets: ambiguous
  * framing is refused with 400, nothing of such a request or of what follows it on the connection
  * reaches a backend, and a refused request with a small body leaves its keep-alive connection
  * usable.

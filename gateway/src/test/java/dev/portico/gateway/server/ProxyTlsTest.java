@@ -22,7 +22,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * TLS (contract, section 8): {@code server.tls} serves HTTPS from PEM files, and an {@code https}
+ * TLS (docs/CONFIGURATION.md): {@code server.tls} serves HTTPS from PEM files, and an {@code https}
  * backend is verified against the JVM's trust store plus the integration's {@code trustStore}.
  * The key pair in {@code src/test/resources/tls} is self-signed for {@code localhost} and
  * {@code 127.0.0.1}, valid for 100 years.

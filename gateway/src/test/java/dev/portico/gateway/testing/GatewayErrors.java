@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 
 /**
- * Asserts that a response is an error the gateway produced itself (contract, section 4): the
+ * Asserts that a response is an error the gateway produced itself (docs/CONFIGURATION.md): the
  * expected status, {@code Content-Type: application/json}, a body
  * {@code {"message", "status", "requestId"}} whose status matches and whose requestId is the
  * response's {@code X-Request-Id}.

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code api-key} policy through a real gateway and a real backend on loopback (contract,
- * sections 3, 7 and 8): who gets in, who the backend sees, the key's usage plan applied, and the
+ * The {@code api-key} policy through a real gateway and a real backend on loopback (docs/CONFIGURATION.md): who gets in, who the backend sees, the key's usage plan applied, and the
  * key's value kept out of every log line.
  */
 class ApiKeyPolicyTest {

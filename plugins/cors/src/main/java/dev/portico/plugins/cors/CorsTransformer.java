@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Applies a {@link CorsConfig}: answers preflights in {@code onMatch}, before the method check,
- * authorizers and throttlers (contract, section 8), and puts the CORS headers on every other
+ * authorizers and throttlers (docs/CONFIGURATION.md, the cors policy), and puts the CORS headers on every other
  * response of the route in {@code onResponse}, the gateway's own errors included, so that a
  * browser lets the page read a 401 or a 429. Holds nothing per request.
  */

@@ -1,7 +1,7 @@
 package dev.portico.plugins.httpauthorizer;
 
-import dev.portico.spi.PemTrust;
 import dev.portico.spi.ConfigReader;
+import dev.portico.spi.PemTrust;
 import dev.portico.spi.Policy;
 import dev.portico.spi.PolicyEnvironment;
 import dev.portico.spi.PolicyFactory;

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code http-authorizer} through a real gateway, a real authorizer service and a real backend
- * on loopback (contract, sections 7 and 8): what the authorizer is sent, what its answers become,
+ * on loopback (docs/CONFIGURATION.md): what the authorizer is sent, what its answers become,
  * the timeout, and how few calls the cache and single flight leave.
  *
  * <p>Each test uses tokens of its own, so the cache carries nothing from one test to another.

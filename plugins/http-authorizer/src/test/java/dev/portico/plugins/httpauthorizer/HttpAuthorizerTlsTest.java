@@ -15,7 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * An {@code https} authorizer (contract, section 8): its certificate is checked against the JVM's
+ * An {@code https} authorizer (docs/CONFIGURATION.md): its certificate is checked against the JVM's
  * trust store plus the optional {@code trustStore}; an authorizer that cannot be trusted is 503.
  */
 class HttpAuthorizerTlsTest {

@@ -118,7 +118,7 @@ public final class JwtFactory implements PolicyFactory<JwtConfig> {
     }
   }
 
-  /** The accepted algorithms: as written, or the contract's defaults for the keys configured. */
+  /** The accepted algorithms: as written, or the documented defaults (docs/CONFIGURATION.md, the jwt policy) for the keys configured. */
   private static Set<String> algorithms(ConfigReader config, String jwksUri, String secret) {
     if (!config.has("algorithms")) {
       Set<String> defaults = new LinkedHashSet<>();
