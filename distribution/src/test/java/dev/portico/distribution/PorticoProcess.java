@@ -86,13 +86,24 @@ final class PorticoProcess {
 
   /** A TCP port that was free a moment ago. */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // The kernel may hand the same ephemeral port to two calls in a row (the first socket is closed
+    // by then): a gateway asked to listen twice on it would fail to start. Never give one twice.
+    while (true) {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        socket.setReuseAddress(true);
+        port = socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
     }
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 
   /**
    * Starts the distribution's launcher with {@code args}, in {@code dir} as the working

@@ -164,13 +164,24 @@ public final class TestGateway implements AutoCloseable {
 
   /** A free TCP port on loopback (the gateway's listener cannot be told to pick one itself with several event loops). */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // The kernel may hand the same ephemeral port to two calls in a row (the first socket is closed
+    // by then): a gateway asked to listen twice on it would fail to start. Never give one twice.
+    while (true) {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        socket.setReuseAddress(true);
+        port = socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
     }
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 
   public int port() {
     return server.port();
