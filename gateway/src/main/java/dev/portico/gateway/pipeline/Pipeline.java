@@ -25,7 +25,8 @@ import java.util.Set;
  * The life of a request, top to bottom:
  *
  * <ol>
- *   <li>refuse what must never reach a backend (ambiguous framing, a body over the limit);</li>
+ *   <li>refuse what must never reach a backend (ambiguous framing, a body over the limit, a target
+ *       that cannot be read), and start the clock of the body;</li>
  *   <li>match the path to a route (404); when the method has none, keep a route of the path that has
  *       transformers (for a CORS preflight, the requested method's), so they see the 405;</li>
  *   <li>transformers' {@code onMatch} (may answer, e.g. a preflight), then the method check (405);</li>
