@@ -12,13 +12,7 @@ import dev.portico.gateway.testing.RawBackend;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.RecordingBackend;
 import dev.portico.gateway.testing.TestGateway;
-import dev.portico.spi.ConfigReader;
-import dev.portico.spi.Policy;
-import dev.portico.spi.PolicyEnvironment;
-import dev.portico.spi.PolicyFactory;
-import dev.portico.spi.PolicyKind;
-import dev.portico.spi.RequestContext;
-import dev.portico.spi.Transformer;
+import dev.portico.gateway.testing.TestTransformers;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -43,30 +37,6 @@ class SlowAndVanishingClientsTest {
   private static RawBackend silent;
   private static TestGateway gw;
   private static ListAppender<ILoggingEvent> logs;
-
-  /** A transformer that asks to read the request body, so its route buffers it. */
-  static final class ReadsBody implements PolicyFactory<Object> {
-    public String name() {
-      return "reads-body";
-    }
-
-    public PolicyKind kind() {
-      return PolicyKind.TRANSFORMER;
-    }
-
-    public Object parse(ConfigReader config) {
-      return new Object();
-    }
-
-    public Policy create(Object config, PolicyEnvironment env) {
-      return new Transformer() {
-        @Override
-        public long requestBodyLimit(RequestContext ctx) {
-          return 1024 * 1024;
-        }
-      };
-    }
-  }
 
   @BeforeAll
   static void start() {
@@ -96,7 +66,7 @@ class SlowAndVanishingClientsTest {
                   - reads-body: {}
               - path: /silent
                 integration: { type: http, uri: "%2$s/silent", timeout: 60s }
-        """.formatted(backend.url(), silent.url()), new ReadsBody());
+        """.formatted(backend.url(), silent.url()), TestTransformers.readsBody());
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     logs = new ListAppender<>();
     logs.setContext(root.getLoggerContext());

@@ -11,11 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.RecordingBackend;
 import dev.portico.gateway.testing.TestGateway;
-import dev.portico.spi.ConfigReader;
-import dev.portico.spi.Policy;
-import dev.portico.spi.PolicyEnvironment;
-import dev.portico.spi.PolicyFactory;
-import dev.portico.spi.PolicyKind;
+import dev.portico.gateway.testing.TestTransformers;
 import dev.portico.spi.RequestContext;
 import dev.portico.spi.Transformer;
 import io.vertx.core.Future;
@@ -43,33 +39,13 @@ class RequestTargetHygieneTest {
   private static TestGateway gw;
 
   /** A transformer that reads the query, as many policies do ({@code ${request.query.x}}, validate, rewrite). */
-  static final class ReadsQuery implements PolicyFactory<Object> {
+  private static final Transformer READS_QUERY = new Transformer() {
     @Override
-    public String name() {
-      return "reads-query";
+    public Future<Void> onRequest(RequestContext ctx) {
+      ctx.request().headers().set("X-Seen-Q", String.valueOf(ctx.request().query().get("q")));
+      return Future.succeededFuture();
     }
-
-    @Override
-    public PolicyKind kind() {
-      return PolicyKind.TRANSFORMER;
-    }
-
-    @Override
-    public Object parse(ConfigReader config) {
-      return new Object();
-    }
-
-    @Override
-    public Policy create(Object config, PolicyEnvironment env) {
-      return new Transformer() {
-        @Override
-        public Future<Void> onRequest(RequestContext ctx) {
-          ctx.request().headers().set("X-Seen-Q", String.valueOf(ctx.request().query().get("q")));
-          return Future.succeededFuture();
-        }
-      };
-    }
-  }
+  };
 
   @BeforeAll
   static void start() {
@@ -85,7 +61,7 @@ class RequestTargetHygieneTest {
                 integration: { type: http, uri: "%1$s/query/{proxy}" }
                 policies:
                   - reads-query: {}
-        """.formatted(backend.url()), new ReadsQuery());
+        """.formatted(backend.url()), TestTransformers.named("reads-query", READS_QUERY));
   }
 
   @AfterAll

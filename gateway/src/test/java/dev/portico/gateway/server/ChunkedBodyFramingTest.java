@@ -8,13 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portico.gateway.testing.RawHttp;
 import dev.portico.gateway.testing.RecordingBackend;
 import dev.portico.gateway.testing.TestGateway;
-import dev.portico.spi.ConfigReader;
-import dev.portico.spi.Policy;
-import dev.portico.spi.PolicyEnvironment;
-import dev.portico.spi.PolicyFactory;
-import dev.portico.spi.PolicyKind;
-import dev.portico.spi.RequestContext;
-import dev.portico.spi.Transformer;
+import dev.portico.gateway.testing.TestTransformers;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,34 +29,6 @@ class ChunkedBodyFramingTest {
   private static RecordingBackend backend;
   private static TestGateway gw;
 
-  /** A transformer that asks to read the request body, so its route buffers it. */
-  static final class ReadsBody implements PolicyFactory<Object> {
-    @Override
-    public String name() {
-      return "reads-body";
-    }
-
-    @Override
-    public PolicyKind kind() {
-      return PolicyKind.TRANSFORMER;
-    }
-
-    @Override
-    public Object parse(ConfigReader config) {
-      return new Object();
-    }
-
-    @Override
-    public Policy create(Object config, PolicyEnvironment env) {
-      return new Transformer() {
-        @Override
-        public long requestBodyLimit(RequestContext ctx) {
-          return 1024 * 1024;
-        }
-      };
-    }
-  }
-
   @BeforeAll
   static void start() {
     backend = RecordingBackend.start();
@@ -79,7 +45,7 @@ class ChunkedBodyFramingTest {
                   - reads-body: {}
               - path: /mock
                 integration: { type: mock, status: 200, body: { ok: true } }
-        """.formatted(backend.url()), new ReadsBody());
+        """.formatted(backend.url()), TestTransformers.readsBody());
   }
 
   @AfterAll
