@@ -27,20 +27,20 @@ import java.util.Map;
 /**
  * Verifies the bearer token of each request; see {@link JwtFactory} for the configuration.
  *
- * <p>In order: the {@code Authorization} header must occur at most once (400 otherwise). The
- * token's header is read (unverified): a {@code crit} member refuses the token, since RFC 7515
- * (section 4.1.11) requires refusing critical extensions that are not understood and this class
- * understands none; its {@code alg} must be one of
- * {@code algorithms}, which picks HMAC ({@code secret}) or public keys ({@code jwksUri}); its
- * {@code kid} may trigger a JWKS fetch. Then {@link VerifiedTokens} may answer for a token seen
- * before. Otherwise vertx-auth-jwt (which ignores {@code crit}) verifies the signature,
- * {@code iss} and {@code aud}; this class checks {@code exp}, {@code nbf} and {@code iat} with the
- * leeway, the {@code sub}, then {@code requiredClaims} and {@code scopes}. Every failure up to the
- * {@code sub} is 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}; a missing claim
- * or scope is 403. Tokens that pass are remembered in {@link VerifiedTokens}.
+ * <p>In order: the {@code Authorization} header must occur at most once (400 otherwise); a token
+ * verified before answers from {@link VerifiedTokens}. Otherwise the token's header is read
+ * (unverified): a {@code crit} member refuses the token, since RFC 7515 (section 4.1.11) requires
+ * refusing critical extensions that are not understood and this class understands none; its
+ * {@code alg} must be one of {@code algorithms}, which picks HMAC ({@code secret}) or public keys
+ * ({@code jwksUri}); its {@code kid} may trigger a JWKS fetch. Then vertx-auth-jwt (which ignores
+ * {@code crit}) verifies the signature, {@code iss} and {@code aud}; this class checks {@code exp},
+ * {@code nbf} and {@code iat} with the leeway, the {@code sub}, then {@code requiredClaims} and
+ * {@code scopes}. Every failure up to the {@code sub} is 401 with
+ * {@code WWW-Authenticate: Bearer error="invalid_token"}; a missing claim or scope is 403. Tokens
+ * that pass are remembered in {@link VerifiedTokens}.
  *
- * <p>Whatever the token's header alone decides is checked before the cache is asked, so the cache
- * only ever saves the signature and claim checks and cannot let through a token the header refuses.
+ * <p>{@link VerifiedTokens} is asked first: it holds only tokens that passed all of the above, so a
+ * hit needs none of it again, and a token the header refuses is never in it.
  */
 final class JwtAuthorizer implements Authorizer {
 
@@ -101,6 +101,12 @@ final class JwtAuthorizer implements Authorizer {
     if (token == null) {
       return Future.failedFuture(Rejection.unauthorized("a bearer token is required").header("WWW-Authenticate", CHALLENGE));
     }
+    // Only tokens that passed every check below are remembered, the header's included: a hit
+    // skips them all (a token is immutable) and costs no parsing on the hot path.
+    Principal known = verified.get(token, System.currentTimeMillis());
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     JoseHeader header = JoseHeader.of(token);
     if (header == null) {
       return invalid("the token is not a signed JWT");
@@ -110,10 +116,6 @@ final class JwtAuthorizer implements Authorizer {
     }
     if (!config.algorithms().contains(header.alg())) {
       return invalid("the token's algorithm " + printable(header.alg()) + " is not accepted");
-    }
-    Principal known = verified.get(token, System.currentTimeMillis());
-    if (known != null) {
-      return Future.succeededFuture(known);
     }
     if (JwtConfig.HMAC.contains(header.alg())) {
       return verify(hmac.get(), token);
