@@ -191,7 +191,7 @@ public final class ConfigLoader {
   private GatewayConfig bind(JsonObject root, Path base, List<String> problems) {
     ConfigReader top = new ConfigReader(root, "", problems);
     ServerSettings server = server(section(top, "server", problems), base);
-    AdminSettings admin = admin(section(top, "admin", problems), server);
+    AdminSettings admin = admin(section(top, "admin", problems), server, env);
     CounterSettings counters = counters(section(top, "counters", problems));
     PluginSettings plugins = plugins(section(top, "plugins", problems));
     List<ApiDefinition> apis = apis(top, base, problems);
@@ -257,10 +257,12 @@ public final class ConfigLoader {
     return new ServerSettings(port, host, (int) instances, maxHeaderSize, maxBodySize, drainTimeout, bodyTimeout, trustedProxies, tls, accessLog);
   }
 
-  private static AdminSettings admin(ConfigReader admin, ServerSettings server) {
+  private static AdminSettings admin(ConfigReader admin, ServerSettings server, Map<String, String> env) {
     int port = admin.port("port", AdminSettings.DEFAULT_PORT);
     String host = host(admin, AdminSettings.DEFAULT_HOST);
-    String token = admin.string("token", "");
+    // The default is ${env:PORTICO_ADMIN_TOKEN:-} whatever file is loaded, so the variable the docs
+    // tell users to export works with their own file too, not only with the shipped one.
+    String token = admin.string("token", env.getOrDefault(AdminSettings.TOKEN_VARIABLE, ""));
     admin.finish();
     boolean sameAddress = host.equals(server.host()) || ANY_HOST.contains(host) || ANY_HOST.contains(server.host());
     if (port != 0 && port == server.port() && sameAddress) {

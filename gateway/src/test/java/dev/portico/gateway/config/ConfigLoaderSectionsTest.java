@@ -188,6 +188,28 @@ class ConfigLoaderSectionsTest {
   }
 
   @Test
+  void adminTokenDefaultsToTheEnvironmentsPorticoAdminToken() {
+    ConfigLoader loader = TestPolicies.loader(Map.of("PORTICO_ADMIN_TOKEN", "s3cret"));
+
+    assertEquals("s3cret", loader.parse("admin: { port: 9000 }\n", dir).config().admin().token());
+    assertEquals("s3cret", loader.parse("", dir).config().admin().token());
+  }
+
+  @Test
+  void adminTokenIsEmptyWhenTheVariableIsUnsetOrEmpty() {
+    assertEquals("", parse("admin: { port: 9000 }\n").config().admin().token());
+    assertEquals("", TestPolicies.loader(Map.of("PORTICO_ADMIN_TOKEN", "")).parse("", dir).config().admin().token());
+  }
+
+  @Test
+  void anAdminTokenWrittenInTheFileWinsOverTheEnvironment() {
+    ConfigLoader loader = TestPolicies.loader(Map.of("PORTICO_ADMIN_TOKEN", "from-env"));
+
+    assertEquals("from-file", loader.parse("admin: { token: from-file }\n", dir).config().admin().token());
+    assertEquals("", loader.parse("admin: { token: \"\" }\n", dir).config().admin().token());
+  }
+
+  @Test
   void booleansAreTrueOrFalseAndOtherYamlSpellingsAreRefused() {
     assertEquals(List.of(), problems("server: { accessLog: true }\n"));
     assertEquals(false, parse("server: { accessLog: \"false\" }\n").config().server().accessLog());
