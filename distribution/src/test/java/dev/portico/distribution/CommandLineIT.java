@@ -82,7 +82,7 @@ class CommandLineIT {
 
     assertEquals(1, validate.exitCode(), validate::toString);
     assertTrue(validate.lines().stream().map(String::strip)
-            .anyMatch(line -> line.equals("apis[0].routes[2].policies[0].rate-limit.rate: must be a positive number")),
+            .anyMatch(line -> line.equals("apis[0].routes[2].policies[0].rate-limit.rate: must be a positive number (was '0')")),
         validate::toString);
     assertTrue(validate.lines().stream().map(String::strip)
             .anyMatch(line -> line.startsWith("apis[0].routes[2].policies[1].quota.period: ")),

@@ -33,7 +33,14 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Durations are written {@code 250ms}, {@code 5s}, {@code 1m}, {@code 2h}, {@code 1d}; sizes
- * {@code 512B}, {@code 8KB}, {@code 10MB}, {@code 1GB} (powers of 1024) or a plain number of bytes.
+ * {@code 512B}, {@code 8KB}, {@code 10MB}, {@code 1GB} (powers of 1024) or a plain number of bytes;
+ * booleans {@code true} or {@code false} (the strings {@code "true"} and {@code "false"} too, which
+ * is what {@code ${env:...}} substitution yields).
+ *
+ * <p>A value that is not what a getter reads is echoed in the problem, e.g.
+ * {@code rate-limit.rate: must be a positive number (was '-5')}, except under the factory's
+ * {@link PolicyFactory#secretKeys() secret keys}, where it reads {@code (was REDACTED)}: problems
+ * are printed and logged.
  */
 public final class ConfigReader {
 
@@ -44,6 +51,8 @@ public final class ConfigReader {
   private final String path;
   private final List<String> problems;
   private final Path baseDir;
+  private final Set<String> secretKeys;
+  private final boolean allSecret;
   private final Set<String> read = new HashSet<>();
 
   /**
@@ -60,10 +69,24 @@ public final class ConfigReader {
    *     against; null for the working directory
    */
   public ConfigReader(JsonObject json, String path, List<String> problems, Path baseDir) {
+    this(json, path, problems, baseDir, Set.of(), false);
+  }
+
+  /**
+   * @param secretKeys keys of this object whose values must never appear in a problem (a policy's
+   *     {@link PolicyFactory#secretKeys()}); a nested object read under one of them is secret whole
+   */
+  public ConfigReader(JsonObject json, String path, List<String> problems, Path baseDir, Set<String> secretKeys) {
+    this(json, path, problems, baseDir, secretKeys, false);
+  }
+
+  private ConfigReader(JsonObject json, String path, List<String> problems, Path baseDir, Set<String> secretKeys, boolean allSecret) {
     this.json = json == null ? new JsonObject() : json;
     this.path = path;
     this.problems = problems;
     this.baseDir = baseDir == null ? Path.of("").toAbsolutePath() : baseDir;
+    this.secretKeys = Set.copyOf(secretKeys);
+    this.allSecret = allSecret;
   }
 
   /**
@@ -115,6 +138,24 @@ public final class ConfigReader {
     Collections.addAll(read, keys);
   }
 
+  /** Whether the value of a key must not be shown in a problem (see {@link #was}). */
+  public boolean isSecret(String key) {
+    return allSecret || secretKeys.contains(key);
+  }
+
+  /**
+   * The end of a problem that echoes the value written at {@code key}: {@code " (was '5 seconds')"},
+   * or {@code " (was REDACTED)"} when the key is {@linkplain #isSecret secret}. For a parser that
+   * words its own problem:
+   *
+   * <pre>{@code
+   * config.problem("algorithm", "must be RS256 or ES256" + config.was("algorithm"));
+   * }</pre>
+   */
+  public String was(String key) {
+    return isSecret(key) ? " (was REDACTED)" : " (was '" + json.getValue(key) + "')";
+  }
+
   /** Reports every key that was never read as unknown. */
   public void finish() {
     for (String key : json.fieldNames()) {
@@ -163,10 +204,11 @@ public final class ConfigReader {
         return s;
       }
     }
-    problem(key, "must be one of " + String.join(", ", allowed) + " (was '" + s + "')");
+    problem(key, "must be one of " + String.join(", ", allowed) + was(key));
     return defaultValue;
   }
 
+  /** {@code true} or {@code false}; {@code yes}, {@code on}, {@code 1} and the like are reported. */
   public boolean bool(String key, boolean defaultValue) {
     Object v = value(key);
     if (v == null) {
@@ -178,7 +220,7 @@ public final class ConfigReader {
     if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
       return Boolean.parseBoolean(s);
     }
-    problem(key, "must be true or false");
+    problem(key, "must be true or false" + was(key));
     return defaultValue;
   }
 
@@ -197,16 +239,22 @@ public final class ConfigReader {
         // reported below
       }
     }
-    problem(key, "must be a number");
+    problem(key, "must be a number" + was(key));
     return defaultValue;
   }
 
   /** A number above zero; reports "must be a positive number" otherwise (also when absent and the default is not positive). */
   public double positiveNumber(String key, double defaultValue) {
     boolean present = json.getValue(key) != null;
+    int before = problems.size();
     double d = number(key, defaultValue);
+    if (problems.size() > before) {
+      return defaultValue;
+    }
     if (!(d > 0) || Double.isInfinite(d)) {
-      if (present || !(defaultValue > 0)) {
+      if (present) {
+        problem(key, "must be a positive number" + was(key));
+      } else if (!(defaultValue > 0)) {
         problem(key, "must be a positive number");
       }
       return defaultValue;
@@ -229,7 +277,7 @@ public final class ConfigReader {
         // reported below
       }
     }
-    problem(key, "must be a whole number");
+    problem(key, "must be a whole number" + was(key));
     return defaultValue;
   }
 
@@ -242,7 +290,9 @@ public final class ConfigReader {
       return defaultValue;
     }
     if (n <= 0) {
-      if (present || defaultValue <= 0) {
+      if (present) {
+        problem(key, "must be a positive number" + was(key));
+      } else if (defaultValue <= 0) {
         problem(key, "must be a positive number");
       }
       return defaultValue;
@@ -252,9 +302,13 @@ public final class ConfigReader {
 
   /** A port number, 0 to 65535. */
   public int port(String key, int defaultValue) {
+    int before = problems.size();
     long p = integer(key, defaultValue);
+    if (problems.size() > before) {
+      return defaultValue;
+    }
     if (p < 0 || p > 65535) {
-      problem(key, "must be a port number (0-65535)");
+      problem(key, "must be a port number (0-65535)" + was(key));
       return defaultValue;
     }
     return (int) p;
@@ -268,7 +322,7 @@ public final class ConfigReader {
     }
     Duration d = v instanceof String s ? parseDuration(s) : null;
     if (d == null) {
-      problem(key, "must be a duration such as 250ms, 5s or 1m (was '" + v + "')");
+      problem(key, "must be a duration such as 250ms, 5s or 1m" + was(key));
       return defaultValue;
     }
     return d;
@@ -348,7 +402,7 @@ public final class ConfigReader {
     }
     long n = v instanceof Number num && num.longValue() >= 0 ? num.longValue() : v instanceof String s ? parseSize(s) : -1;
     if (n < 0) {
-      problem(key, "must be a size such as 8KB or 10MB (was '" + v + "')");
+      problem(key, "must be a size such as 8KB or 10MB" + was(key));
       return defaultValue;
     }
     return n;
@@ -413,7 +467,7 @@ public final class ConfigReader {
       problem(key, "must be a map");
       return null;
     }
-    return new ConfigReader(obj, pathOf(key), problems, baseDir);
+    return new ConfigReader(obj, pathOf(key), problems, baseDir, Set.of(), isSecret(key));
   }
 
   /** The raw value of a key (a String, Number, Boolean, JsonObject or JsonArray), or null. */

@@ -90,8 +90,8 @@ public final class AdminServer {
       return;
     }
     if (token == null) {
-      AdminApi.error(req, 403, "The admin API is disabled: set admin.token in the configuration "
-          + "(for example token: ${env:PORTICO_ADMIN_TOKEN}) to use it");
+      AdminApi.error(req, 403, "The admin API is disabled: start the gateway with PORTICO_ADMIN_TOKEN set in its "
+          + "environment (or admin.token in the configuration) to use it");
       return;
     }
     if (!authorized(req.getHeader(HttpHeaders.AUTHORIZATION))) {

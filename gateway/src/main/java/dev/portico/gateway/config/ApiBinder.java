@@ -209,7 +209,8 @@ final class ApiBinder {
       return null;
     }
     JsonObject config = value == null ? new JsonObject() : ((JsonObject) value).copy();
-    ConfigReader reader = new ConfigReader(config, configPath, problems, baseDir);
+    // Problems echo bad values; a secret key's value is never echoed (problems are printed and logged).
+    ConfigReader reader = new ConfigReader(config, configPath, problems, baseDir, factory.secretKeys());
     Object bound;
     try {
       bound = factory.parse(reader);

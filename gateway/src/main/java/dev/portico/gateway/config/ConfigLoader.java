@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,12 +130,45 @@ public final class ConfigLoader {
     JsonObject root = (JsonObject) substitution.apply(written, "");
     List<String> bindingProblems = new ArrayList<>();
     GatewayConfig config = bind(root, base, bindingProblems);
+    Set<String> secrets = secretValues(root);
     for (String problem : bindingProblems) {
       if (!substitution.causedBy(problem)) {
-        problems.add(problem);
+        problems.add(redacted(problem, secrets));
       }
     }
     return new LoadResult(config, problems);
+  }
+
+  /**
+   * The file's own secrets: the admin token and the usage plans' key values. A problem echoes the
+   * value written at its key; one of these pasted at the wrong key (a port, a rate) must not be
+   * printed all the same.
+   */
+  private static Set<String> secretValues(JsonObject root) {
+    Set<String> secrets = new HashSet<>();
+    if (root.getValue("admin") instanceof JsonObject admin && admin.getValue("token") instanceof String token) {
+      secrets.add(token);
+    }
+    if (root.getValue("usagePlans") instanceof JsonArray plans) {
+      for (Object plan : plans) {
+        if (plan instanceof JsonObject p && p.getValue("keys") instanceof JsonArray keys) {
+          for (Object key : keys) {
+            if (key instanceof JsonObject k && k.getValue("value") instanceof String value) {
+              secrets.add(value);
+            }
+          }
+        }
+      }
+    }
+    secrets.remove("");
+    return secrets;
+  }
+
+  private static String redacted(String problem, Set<String> secrets) {
+    for (String secret : secrets) {
+      problem = problem.replace("(was '" + secret + "')", "(was REDACTED)");
+    }
+    return problem;
   }
 
   /**
@@ -157,7 +191,7 @@ public final class ConfigLoader {
   private GatewayConfig bind(JsonObject root, Path base, List<String> problems) {
     ConfigReader top = new ConfigReader(root, "", problems);
     ServerSettings server = server(section(top, "server", problems), base);
-    AdminSettings admin = admin(section(top, "admin", problems), server);
+    AdminSettings admin = admin(section(top, "admin", problems), server, env);
     CounterSettings counters = counters(section(top, "counters", problems));
     PluginSettings plugins = plugins(section(top, "plugins", problems));
     List<ApiDefinition> apis = apis(top, base, problems);
@@ -223,10 +257,12 @@ public final class ConfigLoader {
     return new ServerSettings(port, host, (int) instances, maxHeaderSize, maxBodySize, drainTimeout, bodyTimeout, trustedProxies, tls, accessLog);
   }
 
-  private static AdminSettings admin(ConfigReader admin, ServerSettings server) {
+  private static AdminSettings admin(ConfigReader admin, ServerSettings server, Map<String, String> env) {
     int port = admin.port("port", AdminSettings.DEFAULT_PORT);
     String host = host(admin, AdminSettings.DEFAULT_HOST);
-    String token = admin.string("token", "");
+    // The default is ${env:PORTICO_ADMIN_TOKEN:-} whatever file is loaded, so the variable the docs
+    // tell users to export works with their own file too, not only with the shipped one.
+    String token = admin.string("token", env.getOrDefault(AdminSettings.TOKEN_VARIABLE, ""));
     admin.finish();
     boolean sameAddress = host.equals(server.host()) || ANY_HOST.contains(host) || ANY_HOST.contains(server.host());
     if (port != 0 && port == server.port() && sameAddress) {

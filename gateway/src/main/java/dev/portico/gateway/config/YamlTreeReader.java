@@ -94,9 +94,8 @@ final class YamlTreeReader {
       case VALUE_NUMBER_FLOAT:
         return parser.getNumberValue();
       case VALUE_TRUE:
-        return Boolean.TRUE;
       case VALUE_FALSE:
-        return Boolean.FALSE;
+        return bool(parser);
       case VALUE_NULL:
         return null;
       case VALUE_EMBEDDED_OBJECT:
@@ -105,6 +104,23 @@ final class YamlTreeReader {
       default:
         throw new IllegalStateException("unexpected YAML token " + token);
     }
+  }
+
+  /**
+   * Jackson reads YAML 1.1's booleans ({@code yes}, {@code on}, {@code True}...) as booleans; only
+   * {@code true} and {@code false} are, in Portico's configuration (as in JSON). Any other spelling
+   * stays the text written, so a boolean key refuses it with the value echoed and a string key
+   * (a header value {@code on}) keeps what the user wrote.
+   */
+  private static Object bool(JsonParser parser) throws IOException {
+    String written = parser.getText();
+    if ("true".equals(written)) {
+      return Boolean.TRUE;
+    }
+    if ("false".equals(written)) {
+      return Boolean.FALSE;
+    }
+    return written;
   }
 
   private JsonObject object(JsonParser parser, String path) throws IOException {

@@ -140,7 +140,7 @@ public final class GatewayServer {
       StateFile file = new StateFile(options.dataDir());
       state = hazelcast != null ? ClusterStateStore.open(vertx, file, hazelcast) : LocalStateStore.open(vertx, file);
       Definitions definitions = new Definitions(factories, state, config);
-      definitions.warnOverridden();
+      definitions.logOwnership();
       served = new ServedConfiguration(vertx, config, definitions, instances, counters.store(), environment, metrics);
       // A route of the file that cannot serve (a plugin failed to create its policy) stops the
       // start, as a bad file does; what data/ or the cluster holds is logged and left out instead:

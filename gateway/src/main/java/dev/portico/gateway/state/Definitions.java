@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>The configuration file's APIs are the initial definitions. Once the admin API writes an API
  * (its definition, a deployment, a stage), the {@link StateStore} owns it: it is kept in
  * {@code data/} (and the cluster), and the file's definition of it is ignored from then on, with a
- * warning at start and at every reload.
+ * warning at start and at every reload; an API only {@code data/} has is named at start and at
+ * every reload too, since it is served whatever file the gateway is started with.
  *
  * <p>Every write is checked as the file is: the definition bound by the same code, each plugin
  * validating its configuration, routes checked against the other APIs', and every stage it
@@ -75,23 +76,31 @@ public final class Definitions {
   }
 
   /**
-   * Takes a configuration file read again; its APIs that the admin API owns stay ignored (warned).
+   * Takes a configuration file read again; its APIs that the admin API owns stay ignored (warned),
+   * and the APIs served from {@code data/} alone are named ({@link #logOwnership}).
    *
    * @return how many of the file's APIs it serves
    */
   public int useFile(GatewayConfig reloaded) {
     this.file = reloaded;
-    warnOverridden();
+    logOwnership();
     return (int) reloaded.apis().stream().filter(api -> !managed(api.name())).count();
   }
 
-  /** Logs, for each API of the file that the admin API owns, that the file's definition is ignored. */
-  public void warnOverridden() {
+  /**
+   * Logs where the APIs the admin API owns come from: a warning for each API of the file whose
+   * definition is ignored, and a line for each API served from {@code data/}, saying whether the
+   * file defines it too. The second matters to whoever starts the gateway with another
+   * {@code --config} and still sees an API served: what the admin API wrote outlives any file.
+   */
+  public void logOwnership() {
     Map<String, ApiState> owned = store.states();
     Set<String> unreadable = store.unreadable();
     List<ApiDefinition> apis = file.apis();
+    Set<String> inFile = new LinkedHashSet<>();
     for (int i = 0; i < apis.size(); i++) {
       String name = apis.get(i).name();
+      inFile.add(name);
       ApiState state = owned.get(name);
       if (state != null) {
         log.warn("apis[{}] '{}' is {} through the admin API (kept in data/): the file's definition of it is ignored",
@@ -99,6 +108,17 @@ public final class Definitions {
       } else if (unreadable.contains(name)) {
         log.warn("apis[{}] '{}' is managed through the admin API, but data/ holds it unreadable (see above): "
             + "the file's definition of it is ignored too", i, name);
+      }
+    }
+    for (ApiState state : new TreeMap<>(owned).values()) {
+      if (state.deleted()) {
+        continue;
+      }
+      if (inFile.contains(state.name())) {
+        log.info("serving '{}' from data/ (managed through the admin API), not from the configuration file", state.name());
+      } else {
+        log.info("serving '{}' from data/ (managed through the admin API): the configuration file does not define it",
+            state.name());
       }
     }
   }

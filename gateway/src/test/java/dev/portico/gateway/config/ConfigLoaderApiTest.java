@@ -328,8 +328,21 @@ class ConfigLoaderApiTest {
   }
 
   @Test
+  void aPolicysSecretValueIsNeverEchoedInAProblem() {
+    assertEquals(List.of("apis[0].policies[0].jwt.secret: must not be blank (was REDACTED)"), problems("""
+        apis:
+          - name: a
+            policies:
+              - jwt: { secret: "   " }
+            routes:
+              - path: /a
+                integration: { type: mock }
+        """));
+  }
+
+  @Test
   void pluginsOwnProblemComesOutWithItsFullPath() {
-    assertEquals(List.of("apis[0].routes[2].policies[0].rate-limit.rate: must be a positive number"), problems(api("""
+    assertEquals(List.of("apis[0].routes[2].policies[0].rate-limit.rate: must be a positive number (was '-5')"), problems(api("""
         - path: /a
           integration: { type: mock }
         - path: /b
@@ -474,11 +487,11 @@ class ConfigLoaderApiTest {
         """;
 
     assertEquals(List.of(
-        "server.port: must be a port number (0-65535)",
+        "server.port: must be a port number (0-65535) (was '-1')",
         "apis[0].routes[0].path: must start with '/'",
         "apis[0].routes[0].methods[0]: unknown HTTP method 'GRAB' (leave methods out to allow any method)",
         "apis[0].routes[0].integration.timout: unknown key",
-        "apis[0].routes[0].policies[0].rate-limit.rate: must be a positive number",
+        "apis[0].routes[0].policies[0].rate-limit.rate: must be a positive number (was '0')",
         "apis[0].routes[0].policies[1]: unknown policy 'nope' (available: api-key, broken, headers, jwt, rate-limit)",
         "usagePlans[0].name: is required"), problems(yaml));
   }

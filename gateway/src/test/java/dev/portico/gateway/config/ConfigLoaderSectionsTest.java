@@ -147,7 +147,7 @@ class ConfigLoaderSectionsTest {
         """;
 
     assertEquals(List.of(
-        "server.port: must be a port number (0-65535)",
+        "server.port: must be a port number (0-65535) (was '70000')",
         "server.host: must not be empty",
         "server.instances: must be 0 (one per core) or a count up to 1024",
         "server.maxHeaderSize: must be a size such as 8KB or 10MB (was '8 kilobytes')",
@@ -156,7 +156,7 @@ class ConfigLoaderSectionsTest {
         "server.trustedProxies[1]: prefix length out of range in '10.0.0.0/33'",
         "server.trustedProxies[2]: not an IP address block: 'proxy.local'",
         "server.trustedProxies[3]: must be an address block such as 10.0.0.0/8",
-        "server.accessLog: must be true or false"), problems(yaml));
+        "server.accessLog: must be true or false (was 'maybe')"), problems(yaml));
   }
 
   @Test
@@ -185,6 +185,54 @@ class ConfigLoaderSectionsTest {
   void adminAndServerCannotShareAPort() {
     assertEquals(List.of("admin.port: must differ from server.port (both are 8080)"), problems("admin: { port: 8080 }\n"));
     assertEquals(List.of(), problems("server: { host: 10.0.0.1 }\nadmin: { port: 8080, host: 127.0.0.1 }\n"));
+  }
+
+  @Test
+  void adminTokenDefaultsToTheEnvironmentsPorticoAdminToken() {
+    ConfigLoader loader = TestPolicies.loader(Map.of("PORTICO_ADMIN_TOKEN", "s3cret"));
+
+    assertEquals("s3cret", loader.parse("admin: { port: 9000 }\n", dir).config().admin().token());
+    assertEquals("s3cret", loader.parse("", dir).config().admin().token());
+  }
+
+  @Test
+  void adminTokenIsEmptyWhenTheVariableIsUnsetOrEmpty() {
+    assertEquals("", parse("admin: { port: 9000 }\n").config().admin().token());
+    assertEquals("", TestPolicies.loader(Map.of("PORTICO_ADMIN_TOKEN", "")).parse("", dir).config().admin().token());
+  }
+
+  @Test
+  void anAdminTokenWrittenInTheFileWinsOverTheEnvironment() {
+    ConfigLoader loader = TestPolicies.loader(Map.of("PORTICO_ADMIN_TOKEN", "from-env"));
+
+    assertEquals("from-file", loader.parse("admin: { token: from-file }\n", dir).config().admin().token());
+    assertEquals("", loader.parse("admin: { token: \"\" }\n", dir).config().admin().token());
+  }
+
+  @Test
+  void booleansAreTrueOrFalseAndOtherYamlSpellingsAreRefused() {
+    assertEquals(List.of(), problems("server: { accessLog: true }\n"));
+    assertEquals(false, parse("server: { accessLog: \"false\" }\n").config().server().accessLog());
+    for (String spelling : List.of("yes", "no", "on", "off", "y", "n", "True", "FALSE", "Yes", "OFF")) {
+      assertEquals(List.of("server.accessLog: must be true or false (was '" + spelling + "')"),
+          problems("server: { accessLog: " + spelling + " }\n"), spelling);
+    }
+  }
+
+  @Test
+  void aBooleanFromTheEnvironmentIsRead() {
+    ConfigLoader loader = TestPolicies.loader(Map.of("ACCESS_LOG", "false"));
+
+    assertEquals(false, loader.parse("server: { accessLog: \"${env:ACCESS_LOG:-true}\" }\n", dir).config().server().accessLog());
+    assertEquals(true, parse("server: { accessLog: \"${env:ACCESS_LOG:-true}\" }\n").config().server().accessLog());
+    assertEquals(List.of("server.accessLog: must be true or false (was 'yes')"),
+        TestPolicies.loader(Map.of("ACCESS_LOG", "yes")).parse("server: { accessLog: \"${env:ACCESS_LOG}\" }\n", dir).problems());
+  }
+
+  @Test
+  void aStringKeyKeepsAYamlBooleanWordAsWritten() {
+    // Jackson reads yes/on/True as booleans; a string key must see the word the user wrote.
+    assertEquals("on", parse("plugins: { dir: on }\n").config().plugins().dir().toString());
   }
 
   @Test

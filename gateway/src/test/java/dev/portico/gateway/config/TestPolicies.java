@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Small stand-ins for the bundled plugins: they read their keys the way the real ones do. */
 final class TestPolicies {
@@ -45,11 +46,19 @@ final class TestPolicies {
       return PolicyKind.AUTHORIZER;
     }
 
+    @Override
+    public Set<String> secretKeys() {
+      return Set.of("secret");
+    }
+
     public JwtConfig parse(ConfigReader config) {
       String jwksUri = config.string("jwksUri", null);
       String secret = config.string("secret", null);
       if (jwksUri == null && secret == null) {
         config.problem("needs jwksUri or secret");
+      }
+      if (secret != null && secret.isBlank()) {
+        config.problem("secret", "must not be blank" + config.was("secret"));
       }
       return new JwtConfig(config.string("issuer", null), config.strings("audience", List.of()), jwksUri, secret,
           config.duration("leeway", Duration.ofSeconds(30)));

@@ -67,6 +67,11 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     return events.stream().map(layout::doLayout).toList();
   }
 
+  /** Every line so far, whatever its level, as {@code LEVEL message [exception]}. */
+  public List<String> messages() {
+    return events.stream().map(LogCapture::describe).toList();
+  }
+
   /** The ERROR lines so far. */
   public List<String> errors() {
     return events.stream().filter(e -> e.getLevel() == Level.ERROR).map(LogCapture::describe).toList();

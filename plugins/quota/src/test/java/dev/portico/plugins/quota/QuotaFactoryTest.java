@@ -69,7 +69,7 @@ class QuotaFactoryTest {
   void everyBadValueIsReportedWithItsKey() {
     parse("{\"limit\": 0, \"period\": \"FORTNIGHT\", \"per\": \"session\", \"strict\": true}");
     assertEquals(List.of(
-        PATH + ".limit: must be a positive number",
+        PATH + ".limit: must be a positive number (was '0')",
         PATH + ".period: must be one of MINUTE, HOUR, DAY, WEEK, MONTH (was 'FORTNIGHT')",
         PATH + ".per: must be one of route, principal, ip, header:<Name> (was 'session')",
         PATH + ".strict: unknown key"), problems);

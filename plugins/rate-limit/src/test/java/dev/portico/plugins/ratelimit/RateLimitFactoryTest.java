@@ -78,8 +78,8 @@ class RateLimitFactoryTest {
   @Test
   void everyBadValueIsReportedWithItsKey() {
     parse("{\"rate\": -1, \"burst\": 0, \"per\": \"user\", \"strict\": \"maybe\", \"window\": \"1m\"}");
-    assertTrue(problems.contains(PATH + ".rate: must be a positive number"), problems::toString);
-    assertTrue(problems.contains(PATH + ".burst: must be a positive number"), problems::toString);
+    assertTrue(problems.contains(PATH + ".rate: must be a positive number (was '-1')"), problems::toString);
+    assertTrue(problems.contains(PATH + ".burst: must be a positive number (was '0')"), problems::toString);
     assertTrue(problems.contains(PATH + ".per: must be one of route, principal, ip, header:<Name> (was 'user')"),
         problems::toString);
     assertTrue(problems.stream().anyMatch(p -> p.startsWith(PATH + ".strict: ")), problems::toString);
@@ -91,7 +91,7 @@ class RateLimitFactoryTest {
   void aBurstMustBeAWholeNumberAndAHeaderNameValid() {
     parse("{\"rate\": 1, \"burst\": 2.5, \"per\": \"header:X Tenant\"}");
     assertEquals(List.of(
-        PATH + ".burst: must be a whole number",
+        PATH + ".burst: must be a whole number (was '2.5')",
         PATH + ".per: 'X Tenant' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"), problems);
   }
 }
