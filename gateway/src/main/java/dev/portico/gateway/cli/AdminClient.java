@@ -2,6 +2,7 @@ package dev.portico.gateway.cli;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -61,6 +62,10 @@ final class AdminClient {
     return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  Object delete(String path) throws AdminCallException {
+    return send(request(path).DELETE());
+  }
+
   URI base() {
     return base;
   }
@@ -103,21 +108,36 @@ final class AdminClient {
         throw new AdminCallException(base + " did not answer JSON: is --admin the gateway's admin port?");
       }
     }
-    String message = errorMessage(response.body());
-    HttpRequest sent = response.request();
-    throw new AdminCallException(message != null
-        ? message + " (" + status + ")"
-        : sent.method() + " " + sent.uri() + " answered " + status);
+    JsonObject error = errorJson(response.body());
+    String message = error == null ? null : error.getString("message");
+    if (message == null || message.isBlank()) {
+      HttpRequest sent = response.request();
+      throw new AdminCallException(sent.method() + " " + sent.uri() + " answered " + status);
+    }
+    JsonArray errors = error.getJsonArray("errors");
+    if (errors == null || errors.isEmpty()) {
+      throw new AdminCallException(message + " (" + status + ")");
+    }
+    // a refused write lists every problem: one a line reads (and greps) better than the message
+    // joining them with "; "
+    StringBuilder lines = new StringBuilder(title(message, errors)).append(" (").append(status).append("):");
+    errors.forEach(problem -> lines.append(System.lineSeparator()).append(problem));
+    throw new AdminCallException(lines.toString());
   }
 
-  /** The {@code message} of the gateway's error JSON, or null when the body is something else. */
-  private static String errorMessage(String body) {
+  /** The gateway's error JSON, or null when the body is something else. */
+  private static JsonObject errorJson(String body) {
     try {
       Object json = body.isBlank() ? null : Json.decodeValue(body);
-      String message = json instanceof JsonObject error ? error.getString("message") : null;
-      return message == null || message.isBlank() ? null : message;
-    } catch (DecodeException | ClassCastException e) {
+      return json instanceof JsonObject error ? error : null;
+    } catch (DecodeException e) {
       return null;
     }
+  }
+
+  /** {@code invalid API definition} out of {@code invalid API definition: a; b}, the problems joined. */
+  private static String title(String message, JsonArray errors) {
+    String joined = ": " + String.join("; ", errors.stream().map(String::valueOf).toList());
+    return message.endsWith(joined) ? message.substring(0, message.length() - joined.length()) : message;
   }
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,22 +22,14 @@ abstract class AdminCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @ParentCommand
-  PorticoCli cli;
-
-  @Option(names = "--api", required = true, paramLabel = "NAME", description = "The API")
-  String api;
-
   @Option(names = "--admin", paramLabel = "URL",
       description = "The gateway's admin API (default: $" + AdminClient.URL_VARIABLE + ", else " + AdminClient.DEFAULT_URL + ")")
   String admin;
 
   @Override
   public final Integer call() {
-    Map<String, String> env = cli.env();
-    if (api.isBlank()) {
-      throw usage("--api: must not be empty");
-    }
+    // the root, not the parent: "apis get" is a command of "apis"
+    Map<String, String> env = ((PorticoCli) spec.root().userObject()).env();
     checkOptions();
     URI url = adminUrl(env);
     String token = env.get(AdminClient.TOKEN_VARIABLE);
@@ -69,9 +60,9 @@ abstract class AdminCommand implements Callable<Integer> {
 
   abstract void run(AdminClient client, PrintWriter out) throws AdminCallException;
 
-  /** {@code /apis/<api>}, encoded. */
-  String apiPath() {
-    return "/apis/" + AdminClient.segment(api);
+  /** {@code /apis/<name>}, encoded. */
+  static String apiPath(String name) {
+    return "/apis/" + AdminClient.segment(name);
   }
 
   ParameterException usage(String message) {

@@ -3,6 +3,7 @@ package dev.portico.gateway.cli;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,6 +19,9 @@ import picocli.CommandLine.Option;
 @Command(name = "deploy", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
     description = "Freeze an API's current definition as a deployment of a running gateway; with --stage, serve it there.")
 final class DeployCommand extends AdminCommand {
+
+  @Mixin
+  ApiOption api;
 
   @Option(names = "--stage", paramLabel = "STAGE", description = "The stage that serves the new deployment from now on")
   String stage;
@@ -44,7 +48,7 @@ final class DeployCommand extends AdminCommand {
     if (description != null) {
       body.put("description", description);
     }
-    Object answer = client.post(apiPath() + "/deployments", body);
+    Object answer = client.post(api.path() + "/deployments", body);
     if (!(answer instanceof JsonObject deployment) || deployment.getString("id") == null) {
       throw new AdminCallException("the gateway answered the deployment without its id: " + answer);
     }
@@ -53,7 +57,7 @@ final class DeployCommand extends AdminCommand {
       out.println(id);
       return;
     }
-    out.println("deployed " + api + " as " + id + " (hash " + DeploymentsCommand.shortHash(deployment.getString("hash"))
+    out.println("deployed " + api.name() + " as " + id + " (hash " + DeploymentsCommand.shortHash(deployment.getString("hash"))
         + "), created " + deployment.getString("createdAt", "?"));
     if (stage != null) {
       out.println("stage " + stage + " now serves " + id);

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code portico deployments --api NAME}: an API's deployments, newest first; the ids a stage can
@@ -13,17 +14,20 @@ import picocli.CommandLine.Command;
     description = "List an API's deployments on a running gateway, newest first.")
 final class DeploymentsCommand extends AdminCommand {
 
+  @Mixin
+  ApiOption api;
+
   /** Enough of a hash to tell two definitions apart by eye. */
   private static final int SHORT_HASH = 12;
 
   @Override
   void run(AdminClient client, PrintWriter out) throws AdminCallException {
-    Object answer = client.get(apiPath() + "/deployments");
+    Object answer = client.get(api.path() + "/deployments");
     if (!(answer instanceof JsonArray deployments)) {
       throw new AdminCallException("the gateway answered the deployments with something else than a list: " + answer);
     }
     if (deployments.isEmpty()) {
-      out.println(api + " has no deployments yet: bin/portico deploy --api " + api);
+      out.println(api.name() + " has no deployments yet: bin/portico deploy --api " + api.name());
       return;
     }
     Columns table = new Columns("ID", "CREATED", "HASH", "DESCRIPTION");

@@ -34,14 +34,14 @@ import sun.misc.SignalHandler;
 
 /**
  * {@code bin/portico}: run the gateway (the default), validate a configuration, list plugins, print
- * the version; {@code deploy}, {@code deployments} and {@code stages} talk to a running gateway's
+ * the version; {@code apis}, {@code deploy}, {@code deployments} and {@code stages} talk to a running gateway's
  * admin API. Exit codes: 0 success; 1 invalid configuration, failed start or refused admin call;
  * 2 usage error.
  */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = PorticoCli.Version.class,
     description = "Portico API gateway. Without a command, runs the gateway.",
     subcommands = {PorticoCli.Run.class, PorticoCli.Validate.class, PorticoCli.Plugins.class, PorticoCli.VersionCommand.class,
-        TokenCommand.class, DeployCommand.class, DeploymentsCommand.class, StagesCommand.class})
+        TokenCommand.class, ApisCommand.class, DeployCommand.class, DeploymentsCommand.class, StagesCommand.class})
 public final class PorticoCli implements Callable<Integer> {
 
   @Mixin

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,6 +20,7 @@ import picocli.CommandLine.Option;
  * <pre>
  * bin/portico stages --api demo                                       # list
  * bin/portico stages --api demo --stage prod --canary ID --percent 10 # send 10% to ID
+ * bin/portico stages --api demo --stage prod --percent 50             # the same canary, 50%
  * bin/portico stages --api demo --stage prod --deployment ID --no-canary   # promote it
  * bin/portico stages --api demo --stage prod --deployment OLDER       # roll back
  * bin/portico stages --api demo --stage prod --follow-current         # serve the definition as it is
@@ -31,6 +33,9 @@ import picocli.CommandLine.Option;
         "Rollback: --deployment with an older id (see: bin/portico deployments --api NAME)."})
 final class StagesCommand extends AdminCommand {
 
+  @Mixin
+  ApiOption api;
+
   @Option(names = "--stage", paramLabel = "STAGE", description = "The stage to show or change")
   String stage;
 
@@ -40,10 +45,10 @@ final class StagesCommand extends AdminCommand {
   @Option(names = "--follow-current", description = "Serve the API's current definition on the stage, as it changes")
   boolean followCurrent;
 
-  @Option(names = "--canary", paramLabel = "ID", description = "Send --percent of the stage's requests to this deployment")
+  @Option(names = "--canary", paramLabel = "ID", description = "Send --percent of the stage's requests to this deployment (alone: keep the canary's share)")
   String canary;
 
-  @Option(names = "--percent", paramLabel = "N", description = "The canary's share of requests, 0 to 100 (0.5 works too)")
+  @Option(names = "--percent", paramLabel = "N", description = "The canary's share of requests, 0 to 100 (0.5 works too); alone: change the share of the stage's canary")
   Double percent;
 
   @Option(names = "--no-canary", description = "Remove the stage's canary: every request is served by its deployment")
@@ -71,9 +76,6 @@ final class StagesCommand extends AdminCommand {
     if (noCanary && (canary != null || percent != null)) {
       throw usage("--no-canary: not with --canary or --percent");
     }
-    if ((canary == null) != (percent == null)) {
-      throw usage("--canary ID and --percent N go together");
-    }
     if (percent != null && !(percent >= 0 && percent <= 100)) {
       throw usage("--percent: must be from 0 to 100 (was " + percent(percent) + ")");
     }
@@ -86,7 +88,7 @@ final class StagesCommand extends AdminCommand {
       if (stage != null) {
         stages = stages.stream().filter(s -> stage.equals(s.getString("name"))).toList();
         if (stages.isEmpty()) {
-          throw new AdminCallException(api + " has no stage " + stage);
+          throw new AdminCallException(api.name() + " has no stage " + stage);
         }
       }
       print(stages, out);
@@ -98,17 +100,25 @@ final class StagesCommand extends AdminCommand {
     } else if (followCurrent) {
       body.putNull("deploymentId");
     }
-    if (canary != null) {
-      Number share = percent == Math.rint(percent) ? (Number) percent.longValue() : (Number) percent;
-      body.put("canary", new JsonObject().put("deploymentId", canary).put("percent", share));
+    if (canary != null || percent != null) {
+      // the admin API merges inside the canary too: --percent alone keeps its deployment, --canary
+      // alone its share (0 for a new canary)
+      JsonObject change = new JsonObject();
+      if (canary != null) {
+        change.put("deploymentId", canary);
+      }
+      if (percent != null) {
+        change.put("percent", percent == Math.rint(percent) ? (Number) percent.longValue() : (Number) percent);
+      }
+      body.put("canary", change);
     } else if (noCanary) {
       body.putNull("canary");
     }
     if (!variables.isEmpty()) {
       body.put("variables", mergedVariables(client));
     }
-    Object answer = client.put(apiPath() + "/stages/" + AdminClient.segment(stage), body);
-    out.println("stage " + stage + " of " + api + " changed:");
+    Object answer = client.put(api.path() + "/stages/" + AdminClient.segment(stage), body);
+    out.println("stage " + stage + " of " + api.name() + " changed:");
     print(List.of(answer instanceof JsonObject changed ? changed : new JsonObject().put("name", stage)), out);
   }
 
@@ -126,7 +136,7 @@ final class StagesCommand extends AdminCommand {
   }
 
   private List<JsonObject> list(AdminClient client) throws AdminCallException {
-    Object answer = client.get(apiPath() + "/stages");
+    Object answer = client.get(api.path() + "/stages");
     if (!(answer instanceof JsonArray array)) {
       throw new AdminCallException("the gateway answered the stages with something else than a list: " + answer);
     }

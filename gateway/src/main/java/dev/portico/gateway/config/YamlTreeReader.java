@@ -27,10 +27,15 @@ final class YamlTreeReader {
 
   private static final YAMLMapper MAPPER = new YAMLMapper();
 
-  private final List<String> problems;
+  private static final String NOT_SECTIONS =
+      "the configuration must be a map of sections (server, admin, counters, plugins, apis, usagePlans)";
 
-  private YamlTreeReader(List<String> problems) {
+  private final List<String> problems;
+  private final String notAMap;
+
+  private YamlTreeReader(List<String> problems, String notAMap) {
     this.problems = problems;
+    this.notAMap = notAMap;
   }
 
   /**
@@ -38,7 +43,12 @@ final class YamlTreeReader {
    * YAML or not a map at the top, with one problem saying where and why.
    */
   static JsonObject read(String yaml, List<String> problems) {
-    return new YamlTreeReader(problems).readDocument(yaml);
+    return read(yaml, NOT_SECTIONS, problems);
+  }
+
+  /** As {@link #read(String, List)}, with {@code notAMap} as the problem when the top is not a map. */
+  static JsonObject read(String yaml, String notAMap, List<String> problems) {
+    return new YamlTreeReader(problems, notAMap).readDocument(yaml);
   }
 
   private JsonObject readDocument(String yaml) {
@@ -56,7 +66,7 @@ final class YamlTreeReader {
         return new JsonObject();
       }
       if (!(root instanceof JsonObject)) {
-        problems.add(at(start) + ": the configuration must be a map of sections (server, admin, counters, plugins, apis, usagePlans)");
+        problems.add(at(start) + ": " + notAMap);
         return null;
       }
       return (JsonObject) root;

@@ -268,8 +268,6 @@ class AdminCommandsTest {
     List<String[]> usages = List.of(
         new String[] {"deploy"},
         new String[] {"stages", "--api", "demo", "--deployment", "d-1"},
-        new String[] {"stages", "--api", "demo", "--stage", "prod", "--canary", "d-1"},
-        new String[] {"stages", "--api", "demo", "--stage", "prod", "--percent", "5"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--canary", "d-1", "--percent", "101"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--canary", "d-1", "--percent", "NaN"},
         new String[] {"stages", "--api", "demo", "--stage", "prod", "--no-canary", "--canary", "d-1", "--percent", "5"},
