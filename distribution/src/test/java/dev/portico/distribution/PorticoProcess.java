@@ -2,9 +2,9 @@ package dev.portico.distribution;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.portico.gateway.testing.TestGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,26 +84,10 @@ final class PorticoProcess {
     return distribution().resolve("bin/portico");
   }
 
-  /** A TCP port that was free a moment ago. */
+  /** A TCP port that was free a moment ago, never handed out twice. */
   static int freePort() {
-    // The kernel may hand the same ephemeral port to two calls in a row (the first socket is closed
-    // by then): a gateway asked to listen twice on it would fail to start. Never give one twice.
-    while (true) {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        socket.setReuseAddress(true);
-        port = socket.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      if (HANDED_OUT.add(port)) {
-        return port;
-      }
-    }
+    return TestGateway.freePort();
   }
-
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
 
   /**
    * Starts the distribution's launcher with {@code args}, in {@code dir} as the working
