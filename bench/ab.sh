@@ -38,8 +38,12 @@ start "$after" 9910 9911 after
 start "$before" 9912 9913 before
 
 if [ "$mode" = post1k ]; then path=echo; else path=x; fi
+# Within a round the targets run in this order; on a machine whose speed drifts, the later one is
+# measured on a slower (or faster) machine: AFTER_FIRST=1 swaps the two gateways to check for it.
+before_target=(http://127.0.0.1:9912/bench/$path portico-before)
+after_target=(http://127.0.0.1:9910/bench/$path portico-after)
+if [ "${AFTER_FIRST:-0}" = 1 ]; then gateways=("${after_target[@]}" "${before_target[@]}"); else gateways=("${before_target[@]}" "${after_target[@]}"); fi
 OUT_DIR=$out MODE=$mode WARMUP=${WARMUP:-30s} ./compare.sh \
   http://127.0.0.1:9902/bench/$path nginx \
   http://127.0.0.1:9905/bench/$path vertx-proxy \
-  http://127.0.0.1:9912/bench/$path portico-before \
-  http://127.0.0.1:9910/bench/$path portico-after
+  "${gateways[@]}"

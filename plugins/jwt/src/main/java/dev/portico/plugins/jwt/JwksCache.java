@@ -178,7 +178,7 @@ final class JwksCache {
           failures++;
           long base = Math.max(MIN_REFRESH_MILLIS, config.jwksMinRefetch().toMillis());
           delay = Math.min(config.jwksRefresh().toMillis(), base << Math.min(failures - 1, 20));
-          LOG.warn("jwt: cannot fetch keys from {} ({}); {}; retrying in {} ms", config.jwksUri(),
+          LOG.warn("jwt: cannot fetch keys from {} ({}); {}; retrying in {} ms", withoutQuery(config.jwksUri()),
               ar.cause().getMessage(), keys.loaded() ? "the keys fetched before stay in use" : "no keys yet", delay);
         }
         scheduleRefresh(delay);
@@ -318,5 +318,11 @@ final class JwksCache {
       }
     }
     return out;
+  }
+
+  /** The URI for a log line: an operator may have put a credential in its query. */
+  private static String withoutQuery(String uri) {
+    int query = uri.indexOf('?');
+    return query < 0 ? uri : uri.substring(0, query) + "?...";
   }
 }
