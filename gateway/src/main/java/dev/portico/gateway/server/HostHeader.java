@@ -11,11 +11,11 @@ final class HostHeader {
 
   private HostHeader() {}
 
-  static boolean isValid(String value) {
+  static boolean isValid(CharSequence value) {
     int n = value.length();
     int i;
     if (n > 0 && value.charAt(0) == '[') {
-      int close = value.indexOf(']');
+      int close = indexOf(value, ']');
       if (close < 2 || !isIpLiteral(value, 1, close)) {
         return false;
       }
@@ -51,8 +51,17 @@ final class HostHeader {
     return n - i - 1 == 0 || Integer.parseInt(value, i + 1, n, 10) <= 65535;
   }
 
+  private static int indexOf(CharSequence s, char c) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** An IPv6 address (with an embedded IPv4 part) as hex digits, colons and dots. */
-  private static boolean isIpLiteral(String s, int from, int to) {
+  private static boolean isIpLiteral(CharSequence s, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (!(c == ':' || c == '.' || Character.digit(c, 16) >= 0 && c < 0x80)) {

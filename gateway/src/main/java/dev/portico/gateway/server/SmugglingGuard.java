@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import java.util.Iterator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +144,8 @@ final class SmugglingGuard {
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
       checkHost(message);
-      List<String> codings = message.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      List<String> codings = message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+          ? message.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
       if (!codings.isEmpty()) {
         if (message.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
           throw new IllegalArgumentException(MESSAGE);
@@ -166,12 +168,20 @@ final class SmugglingGuard {
      * {@code X-Forwarded-Host}, so an ambiguous or forged value must not pass.
      */
     private void checkHost(HttpMessage message) {
-      List<String> hosts = message.headers().getAll(HttpHeaderNames.HOST);
-      if (hosts.size() > 1) {
+      // an iterator over the header's values: no list, no strings, on every request
+      Iterator<? extends CharSequence> hosts = message.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
+      if (!hosts.hasNext()) {
+        if (message.protocolVersion() == HttpVersion.HTTP_1_1) {
+          throw new IllegalArgumentException(NO_HOST);
+        }
+        return;
+      }
+      CharSequence host = hosts.next();
+      if (hosts.hasNext()) {
         throw new IllegalArgumentException(SEVERAL_HOSTS);
       }
-      if (hosts.isEmpty() ? message.protocolVersion() == HttpVersion.HTTP_1_1 : !HostHeader.isValid(hosts.get(0))) {
-        throw new IllegalArgumentException(hosts.isEmpty() ? NO_HOST : INVALID_HOST);
+      if (!HostHeader.isValid(host)) {
+        throw new IllegalArgumentException(INVALID_HOST);
       }
     }
 
