@@ -3,6 +3,7 @@ package dev.portico.gateway.admin;
 import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.plugin.LoadedPolicy;
 import dev.portico.gateway.state.Definitions;
+import dev.portico.gateway.upstream.UpstreamRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -33,6 +34,7 @@ public final class AdminServer {
   private final AdminApi apis;
   private final Supplier<JsonArray> plugins;
   private final GatewayMetrics metrics;
+  private final UpstreamReports upstreams;
   private HttpServer server;
 
   /**
@@ -41,8 +43,9 @@ public final class AdminServer {
    */
   public AdminServer(Vertx vertx, String host, int port, String token, BooleanSupplier ready,
       Definitions definitions, DefinitionJson json, Supplier<Future<Void>> refresh, List<LoadedPolicy> plugins,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics, UpstreamRegistry upstreams) {
     this.vertx = vertx;
+    this.upstreams = new UpstreamReports(upstreams);
     this.host = host;
     this.port = port;
     this.loopbackOnly = LoopbackHosts.isLoopback(host);
@@ -104,6 +107,16 @@ public final class AdminServer {
     }
     if (get && path.equals("/plugins")) {
       AdminApi.send(req, 200, plugins.get());
+    } else if (get && path.equals("/upstreams")) {
+      AdminApi.send(req, 200, upstreams.all());
+    } else if (get && path.startsWith("/upstreams/")) {
+      String name = path.substring("/upstreams/".length());
+      JsonObject report = upstreams.one(name);
+      if (report == null) {
+        AdminApi.error(req, 404, "Not Found: no upstream '" + name + "'");
+      } else {
+        AdminApi.send(req, 200, report);
+      }
     } else {
       AdminApi.error(req, 404, "Not Found");
     }

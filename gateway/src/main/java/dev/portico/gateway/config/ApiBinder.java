@@ -29,10 +29,10 @@ final class ApiBinder {
   private final List<String> problems;
   private final Path baseDir;
 
-  ApiBinder(Map<String, PolicyFactory<?>> factories, Path baseDir, List<String> problems) {
+  ApiBinder(Map<String, PolicyFactory<?>> factories, Path baseDir, Set<String> upstreams, List<String> problems) {
     this.factories = factories;
     this.baseDir = baseDir;
-    this.integrations = new IntegrationBinder(baseDir);
+    this.integrations = new IntegrationBinder(baseDir, upstreams);
     this.problems = problems;
   }
 

@@ -181,11 +181,13 @@ public final class ConfigLoader {
    *     {@code routes[0].path}
    * @param baseDir what relative files ({@code trustStore}) are resolved against:
    *     {@link GatewayConfig#baseDir()}
+   * @param upstreams the names {@code lb://NAME} integration URIs may use:
+   *     {@link GatewayConfig#upstreamNames()}
    * @param problems where problems are added, one line each
    * @return the definition; not to be used when problems were added
    */
-  public ApiDefinition bindApi(JsonObject api, String path, Path baseDir, List<String> problems) {
-    return new ApiBinder(factories, baseDir, problems).bind(new ConfigReader(api, path, problems));
+  public ApiDefinition bindApi(JsonObject api, String path, Path baseDir, Set<String> upstreams, List<String> problems) {
+    return new ApiBinder(factories, baseDir, upstreams, problems).bind(new ConfigReader(api, path, problems));
   }
 
   private GatewayConfig bind(JsonObject root, Path base, List<String> problems) {
@@ -194,11 +196,18 @@ public final class ConfigLoader {
     AdminSettings admin = admin(section(top, "admin", problems), server, env);
     CounterSettings counters = counters(section(top, "counters", problems));
     PluginSettings plugins = plugins(section(top, "plugins", problems));
-    List<ApiDefinition> apis = apis(top, base, problems);
+    List<UpstreamDefinition> upstreams = new UpstreamBinder(base, problems).bind(ConfigValues.list(top, "upstreams"), "upstreams");
+    Set<String> upstreamNames = new java.util.TreeSet<>();
+    upstreams.forEach(u -> {
+      if (u.name() != null) {
+        upstreamNames.add(u.name());
+      }
+    });
+    List<ApiDefinition> apis = apis(top, base, upstreamNames, problems);
     List<UsagePlan> usagePlans = new UsagePlanBinder(problems).bind(ConfigValues.list(top, "usagePlans"), "usagePlans");
     top.finish();
     problems.addAll(RouteConflicts.find(apis));
-    return new GatewayConfig(server, admin, counters, plugins, apis, usagePlans, base);
+    return new GatewayConfig(server, admin, counters, plugins, apis, usagePlans, upstreams, base);
   }
 
   /** A section as a reader; an empty one when absent, so every default applies. */
@@ -310,13 +319,13 @@ public final class ConfigLoader {
     return new PluginSettings(path);
   }
 
-  private List<ApiDefinition> apis(ConfigReader top, Path base, List<String> problems) {
+  private List<ApiDefinition> apis(ConfigReader top, Path base, Set<String> upstreams, List<String> problems) {
     List<ApiDefinition> apis = new ArrayList<>();
     JsonArray list = ConfigValues.list(top, "apis");
     if (list == null) {
       return apis;
     }
-    ApiBinder binder = new ApiBinder(factories, base, problems);
+    ApiBinder binder = new ApiBinder(factories, base, upstreams, problems);
     Map<String, String> pathsByName = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       ConfigReader api = ConfigValues.item(list, i, "apis", problems);

@@ -16,10 +16,23 @@ public record GatewayConfig(
     PluginSettings plugins,
     List<ApiDefinition> apis,
     List<UsagePlan> usagePlans,
+    List<UpstreamDefinition> upstreams,
     Path baseDir) {
 
   public GatewayConfig {
     apis = List.copyOf(apis);
     usagePlans = List.copyOf(usagePlans);
+    upstreams = List.copyOf(upstreams);
+  }
+
+  /** The upstreams' names, which {@code lb://NAME} integration URIs may use. */
+  public java.util.Set<String> upstreamNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (UpstreamDefinition u : upstreams) {
+      if (u.name() != null) {
+        names.add(u.name());
+      }
+    }
+    return names;
   }
 }

@@ -27,13 +27,17 @@ final class IntegrationBinder {
   private static final Pattern PARAMETER = Pattern.compile("\\{([^{}]*)}");
   private static final String STAGE_NAMESPACE = "stage.";
 
-  private static final String[] HTTP_KEYS = {"uri", "timeout", "trustStore"};
+  private static final String[] HTTP_KEYS = {"uri", "timeout", "idleTimeout", "trustStore"};
+  private static final String LB_SCHEME = "lb://";
   private static final String[] MOCK_KEYS = {"status", "headers", "body"};
 
   private final Path baseDir;
+  private final Set<String> upstreams;
 
-  IntegrationBinder(Path baseDir) {
+  /** @param upstreams the upstream names an {@code lb://NAME} uri may use */
+  IntegrationBinder(Path baseDir, Set<String> upstreams) {
     this.baseDir = baseDir;
+    this.upstreams = upstreams;
   }
 
   /**
@@ -68,8 +72,13 @@ final class IntegrationBinder {
     if (timeout.isZero()) {
       integration.problem("timeout", "must be more than 0");
     }
+    Duration idleTimeout = integration.duration("idleTimeout", IntegrationDefinition.DEFAULT_IDLE_TIMEOUT);
+    if (idleTimeout.isZero()) {
+      integration.problem("idleTimeout", "must be more than 0");
+      idleTimeout = IntegrationDefinition.DEFAULT_IDLE_TIMEOUT;
+    }
     Path trustStore = ConfigValues.pemFile(integration, "trustStore", baseDir, false);
-    return new IntegrationDefinition(IntegrationDefinition.Type.HTTP, uri, timeout, trustStore, 0, Map.of(), null);
+    return new IntegrationDefinition(IntegrationDefinition.Type.HTTP, uri, timeout, idleTimeout, trustStore, 0, Map.of(), null);
   }
 
   private IntegrationDefinition mock(ConfigReader integration) {
@@ -86,7 +95,7 @@ final class IntegrationBinder {
     } else if (body instanceof JsonArray array) {
       body = array.copy();
     }
-    return new IntegrationDefinition(IntegrationDefinition.Type.MOCK, null, null, null, (int) status, headers, body);
+    return new IntegrationDefinition(IntegrationDefinition.Type.MOCK, null, null, null, null, (int) status, headers, body);
   }
 
   private static void rejectKeysOfTheOtherType(ConfigReader integration, String[] keys, String otherType) {
@@ -98,7 +107,7 @@ final class IntegrationBinder {
     }
   }
 
-  private static void checkUri(ConfigReader integration, String uri, Map<String, StageDefinition> stages, PathTemplate route) {
+  private void checkUri(ConfigReader integration, String uri, Map<String, StageDefinition> stages, PathTemplate route) {
     boolean wrong = false;
     Set<String> variables = new LinkedHashSet<>();
     Matcher placeholder = PLACEHOLDER.matcher(uri);
@@ -127,18 +136,60 @@ final class IntegrationBinder {
       return;
     }
     if (variables.isEmpty()) {
-      if (!isHttpUrl(uri)) {
-        integration.problem("uri", "must be an absolute http or https URL with a host (was '" + uri + "')");
+      String wrongUpstream = unknownUpstream(uri);
+      if (wrongUpstream != null) {
+        integration.problem("uri", wrongUpstream);
+      } else if (!isHttpUrl(uri) && !isUpstreamUri(uri)) {
+        integration.problem("uri", "must be an absolute http or https URL with a host, or lb://<upstream>/path (was '" + uri + "')");
       }
       return;
     }
     for (StageDefinition stage : stages.values()) {
       String resolved = resolve(integration, uri, stage);
-      if (resolved != null && !isHttpUrl(resolved)) {
+      if (resolved == null) {
+        continue;
+      }
+      String wrongUpstream = unknownUpstream(resolved);
+      if (wrongUpstream != null) {
+        integration.problem("uri", "for stage '" + stage.name() + "': " + wrongUpstream);
+      } else if (!isHttpUrl(resolved) && !isUpstreamUri(resolved)) {
         integration.problem("uri", "for stage '" + stage.name() + "' it is '" + resolved
-            + "', which is not an absolute http or https URL with a host");
+            + "', which is not an absolute http or https URL with a host, or lb://<upstream>/path");
       }
     }
+  }
+
+  /** The upstream an {@code lb://NAME/path} uri names: NAME, or null when it is no such uri. */
+  static String upstreamOf(String uri) {
+    if (!uri.regionMatches(true, 0, LB_SCHEME, 0, LB_SCHEME.length())) {
+      return null;
+    }
+    int end = LB_SCHEME.length();
+    while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+      end++;
+    }
+    return uri.substring(LB_SCHEME.length(), end);
+  }
+
+  private static boolean isUpstreamUri(String uri) {
+    String name = upstreamOf(uri);
+    return name != null && !name.isEmpty();
+  }
+
+  /** Why an {@code lb://} uri cannot be served (no name, or a name no upstream has), or null. */
+  private String unknownUpstream(String uri) {
+    String name = upstreamOf(uri);
+    if (name == null) {
+      return null;
+    }
+    if (name.isEmpty()) {
+      return "lb:// must name an upstream: lb://<upstream>/path (was '" + uri + "')";
+    }
+    if (!upstreams.contains(name)) {
+      return "unknown upstream '" + name + "' in '" + uri + "' (" + (upstreams.isEmpty()
+          ? "no upstreams are configured" : "upstreams: " + String.join(", ", new java.util.TreeSet<>(upstreams))) + ")";
+    }
+    return null;
   }
 
   /** The uri with the stage's variables in it; null when one is missing (reported). */

@@ -10,8 +10,9 @@ import java.util.Map;
  * <p>{@code http}: {@code uri} is a template, e.g. {@code ${stage.backend}/pets/{id}}, with
  * {@code ${stage.x}} resolved per stage and {@code {param}} per request; {@code timeout} is how
  * long the backend has, from dispatch (the upload included), to send its response head (504 when
- * exceeded); a response body that stalls after that is cut by the backend connection's idle
- * timeout. {@code trustStore} adds PEM certificates to the JVM's trust store for {@code https}
+ * exceeded); {@code idleTimeout} how long the backend may then send nothing while its response
+ * body streams (its connection and the client's are cut). The uri may also be {@code lb://NAME/path}
+ * (directly or through a stage variable): a target of the upstream NAME is chosen per try. {@code trustStore} adds PEM certificates to the JVM's trust store for {@code https}
  * backends.
  *
  * <p>{@code mock}: answers {@code status}, {@code headers} and {@code body} (any JSON value; a
@@ -21,12 +22,15 @@ public record IntegrationDefinition(
     Type type,
     String uri,
     Duration timeout,
+    Duration idleTimeout,
     Path trustStore,
     int status,
     Map<String, String> headers,
     Object body) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(29);
+  /** How long a backend may send nothing while its response body streams before both connections are cut. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   public enum Type {
     HTTP,

@@ -35,7 +35,7 @@ public final class Reloads {
     CounterSettings counters = new CounterSettings(c.store(), c.redisEndpoint(),
         reloaded.counters().denyOnStoreFailure(), c.timeout());
     return new GatewayConfig(server, running.admin(), counters, running.plugins(),
-        reloaded.apis(), reloaded.usagePlans(), reloaded.baseDir());
+        reloaded.apis(), reloaded.usagePlans(), reloaded.upstreams(), reloaded.baseDir());
   }
 
   private static void warnIfChanged(String setting, Object running, Object reloaded) {

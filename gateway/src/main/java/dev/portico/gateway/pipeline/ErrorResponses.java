@@ -49,6 +49,9 @@ final class ErrorResponses {
     } else if (cause instanceof GatewayFailure g) {
       status = g.status();
       message = GatewayError.reason(status);
+      if (g.retryAfterSeconds() > 0) {
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(g.retryAfterSeconds()));
+      }
       if (status >= 500) {
         log.warn("{} {} {}: {} ({})", ex.requestId, ex.method(), ex.path, g.getMessage(), describe(g.getCause()));
       }

@@ -218,6 +218,11 @@ public final class Exchange implements RequestContext, ForwardedRequest {
   }
 
   @Override
+  public RequestContext context() {
+    return this;
+  }
+
+  @Override
   public GatewayRequest request() {
     if (outbound == null) {
       MultiMap headers = HttpHeaders.headers();

@@ -122,7 +122,7 @@ public final class Pipeline {
     Exchange ex = new Exchange(req, found.target(), found.pathParams(), requestId, path, query, start, active, serving);
     ex.methodNotAllowed = methodNotAllowed;
     if (hasBody) {
-      ex.bodyDeadline = serving.upstreams().deadlines().arm(active.bodyTimeoutMillis(), () -> responses.bodyTimedOut(ex));
+      ex.bodyDeadline = serving.clients().deadlines().arm(active.bodyTimeoutMillis(), () -> responses.bodyTimedOut(ex));
     }
 
     if (ex.route.plain) {
@@ -166,7 +166,7 @@ public final class Pipeline {
 
   /** 7. The integration; a route without transformers sends its response as it came. */
   private void integrate(Exchange ex) {
-    ex.route.integration.call(ex, serving.upstreams()).onComplete(ar -> {
+    ex.route.integration.call(ex, serving.clients()).onComplete(ar -> {
       if (ar.failed()) {
         fail(ex, ar.cause());
         return;

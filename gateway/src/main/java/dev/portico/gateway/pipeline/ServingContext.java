@@ -1,8 +1,8 @@
 package dev.portico.gateway.pipeline;
 
 import dev.portico.gateway.metrics.GatewayMetrics;
+import dev.portico.gateway.proxy.BackendClients;
 import dev.portico.gateway.proxy.ClientAddress;
-import dev.portico.gateway.proxy.Upstreams;
 import dev.portico.gateway.serving.ActiveConfig;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;
@@ -11,13 +11,13 @@ import java.util.function.Supplier;
 public final class ServingContext {
 
   private final Vertx vertx;
-  private final Upstreams upstreams;
+  private final BackendClients clients;
   private final Supplier<ActiveConfig> active;
   private final GatewayMetrics metrics;
 
-  public ServingContext(Vertx vertx, Upstreams upstreams, Supplier<ActiveConfig> active, GatewayMetrics metrics) {
+  public ServingContext(Vertx vertx, BackendClients clients, Supplier<ActiveConfig> active, GatewayMetrics metrics) {
     this.vertx = vertx;
-    this.upstreams = upstreams;
+    this.clients = clients;
     this.active = active;
     this.metrics = metrics;
   }
@@ -30,8 +30,8 @@ public final class ServingContext {
     return vertx;
   }
 
-  Upstreams upstreams() {
-    return upstreams;
+  BackendClients clients() {
+    return clients;
   }
 
   ActiveConfig active() {

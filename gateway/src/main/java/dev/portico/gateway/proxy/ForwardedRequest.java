@@ -20,6 +20,9 @@ public interface ForwardedRequest {
 
   String requestId();
 
+  /** The request as policies and templates see it (an upstream's {@code hashOn} is rendered against it). */
+  dev.portico.spi.RequestContext context();
+
   /** The route's path parameters, as the client sent them (still percent-encoded). */
   Map<String, String> pathParams();
 

@@ -1,5 +1,6 @@
 package dev.portico.gateway.proxy;
 
+import dev.portico.gateway.upstream.Upstream;
 import dev.portico.spi.GatewayRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringEncoder;
@@ -15,15 +16,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.StreamResetException;
-import io.vertx.core.net.TrustOptions;
 import java.net.ConnectException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Forwards a request to an HTTP backend and hands back its response head with the body as a paused
- * stream, so that bodies flow through with back-pressure in both directions and are never held
- * whole in memory.
+ * Forwards a request to an HTTP backend (one URL, or a target of an upstream chosen per try by
+ * {@link BalancedCall}) and hands back its response head with the body as a paused stream, so that
+ * bodies flow through with back-pressure in both directions and are never held whole in memory.
+ * A body that then stands still for {@code idleTimeout} is cut ({@link IdleWatchedBody}).
  *
  * <p>Written on Vert.x's {@code HttpClient} rather than {@code vertx-http-proxy}: the pipeline
  * runs policies between the request head and the call, decides per request whether bodies are
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpIntegration implements Integration {
 
+  private static final Logger log = LoggerFactory.getLogger(HttpIntegration.class);
   private static final Handler<Throwable> IGNORE = failure -> {};
   private static final String UNWRITABLE = "the request line or a header could not be written to the backend";
   private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
@@ -42,56 +46,69 @@ public final class HttpIntegration implements Integration {
   private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
   private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
 
-  private final String originKey;
-  private final String host;
-  private final int port;
-  private final boolean ssl;
-  private final String authority;
   private final UriTemplate path;
   private final UriTemplate query; // the URI template's own query, without '?', or null
   private final long timeoutMillis;
+  private final long idleTimeoutMillis;
   private final long maxBodySize;
-  private final TrustOptions trust;
+  /** The one backend of a URL integration; null for an upstream's. */
+  private final BackendOrigin origin;
+  /** The upstream of an {@code lb://} integration, and its targets' origins by index; null for a URL's. */
+  private final Upstream upstream;
+  private final BackendOrigin[] targets;
+
+  private HttpIntegration(BackendOrigin origin, Upstream upstream, BackendOrigin[] targets, UriTemplate path, String query,
+      long timeoutMillis, long idleTimeoutMillis, long maxBodySize) {
+    this.origin = origin;
+    this.upstream = upstream;
+    this.targets = targets;
+    this.path = path;
+    this.query = query == null || query.isEmpty() ? null : UriTemplate.parse(query);
+    this.timeoutMillis = timeoutMillis;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+    this.maxBodySize = maxBodySize;
+  }
 
   /**
+   * Forwards to one backend.
+   *
    * @param path the path part of the integration URI (templated)
    * @param query the query of the integration URI, or null
    * @param maxBodySize the largest request body streamed on (413 beyond); 0 = no limit
    */
-  public HttpIntegration(String scheme, String host, int port, UriTemplate path, String query,
-      long timeoutMillis, long maxBodySize, TrustOptions trust, String trustKey) {
-    this.ssl = "https".equals(scheme);
-    this.host = host;
-    this.port = port;
-    boolean defaultPort = ssl ? port == 443 : port == 80;
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    this.authority = defaultPort ? h : h + ":" + port;
-    this.originKey = scheme + "://" + h + ":" + port + (trustKey == null ? "" : "#" + trustKey);
-    this.path = path;
-    this.query = query == null || query.isEmpty() ? null : UriTemplate.parse(query);
-    this.timeoutMillis = timeoutMillis;
-    this.maxBodySize = maxBodySize;
-    this.trust = trust;
+  public static HttpIntegration toUrl(BackendOrigin origin, UriTemplate path, String query, long timeoutMillis,
+      long idleTimeoutMillis, long maxBodySize) {
+    return new HttpIntegration(origin, null, null, path, query, timeoutMillis, idleTimeoutMillis, maxBodySize);
   }
 
-  String originKey() {
-    return originKey;
-  }
-
-  boolean ssl() {
-    return ssl;
-  }
-
-  TrustOptions trust() {
-    return trust;
+  /**
+   * Forwards to a target of an upstream, chosen per try.
+   *
+   * @param targets the origin of each of the upstream's targets, by index
+   */
+  public static HttpIntegration toUpstream(Upstream upstream, BackendOrigin[] targets, UriTemplate path, String query,
+      long timeoutMillis, long idleTimeoutMillis, long maxBodySize) {
+    return new HttpIntegration(null, upstream, targets.clone(), path, query, timeoutMillis, idleTimeoutMillis, maxBodySize);
   }
 
   long timeoutMillis() {
     return timeoutMillis;
   }
 
+  long maxBodySize() {
+    return maxBodySize;
+  }
+
+  Upstream upstream() {
+    return upstream;
+  }
+
+  BackendOrigin target(int i) {
+    return targets[i];
+  }
+
   @Override
-  public Future<UpstreamResponse> call(ForwardedRequest exchange, Upstreams upstreams) {
+  public Future<UpstreamResponse> call(ForwardedRequest exchange, BackendClients clients) {
     HttpServerRequest in = exchange.serverRequest();
     GatewayRequest out = exchange.outboundOrNull();
     Buffer fixedBody = out != null ? out.body() : null;
@@ -103,19 +120,38 @@ public final class HttpIntegration implements Integration {
       // a backend connection holds the request, and leave that exchange open.
       return Future.failedFuture(new GatewayFailure(502, "Bad Gateway", new IllegalArgumentException(UNWRITABLE)));
     }
+    HttpMethod method = out == null ? in.method() : HttpMethod.valueOf(out.method());
+    if (upstream != null) {
+      return new BalancedCall(this, exchange, clients, method, uri, fixedBody, stream).start();
+    }
+    return send(exchange, clients, origin, method, uri, fixedBody, stream, timeoutMillis);
+  }
+
+  /**
+   * One try: sends the request to {@code to} and completes with its response head, or fails with
+   * a {@link GatewayFailure} ({@link GatewayFailure#beforeSending} when no connection could be had).
+   *
+   * @param fixedBody the body to send, or null
+   * @param stream whether to stream the client's body instead (it can be sent once only)
+   * @param tryMillis how long the backend has for its response head (504 after)
+   */
+  Future<UpstreamResponse> send(ForwardedRequest exchange, BackendClients clients, BackendOrigin to, HttpMethod method,
+      String uri, Buffer fixedBody, boolean stream, long tryMillis) {
+    HttpServerRequest in = exchange.serverRequest();
+    GatewayRequest out = exchange.outboundOrNull();
     RequestOptions options = new RequestOptions()
-        .setMethod(out == null ? in.method() : HttpMethod.valueOf(out.method()))
-        .setHost(host)
-        .setPort(port)
-        .setSsl(ssl)
+        .setMethod(method)
+        .setHost(to.host())
+        .setPort(to.port())
+        .setSsl(to.ssl())
         .setURI(uri);
 
     // the deadline answers 504 by itself: also while no backend connection exists yet
     Promise<UpstreamResponse> result = Promise.promise();
-    Deadlines.Entry deadline = upstreams.deadlines().arm(timeoutMillis,
+    Deadlines.Entry deadline = clients.deadlines().arm(tryMillis,
         () -> result.tryFail(new GatewayFailure(504, "Gateway Timeout", null)));
     exchange.upstreamStarted(System.nanoTime());
-    upstreams.client(this).request(options)
+    clients.client(to).request(options)
         .compose(request -> {
           deadline.request(request);
           exchange.backendExchange(() -> resetQuietly(request));
@@ -129,7 +165,7 @@ public final class HttpIntegration implements Integration {
           } else {
             HopByHop.copy(out.headers(), headers, true); // filtered when transformers got their copy
           }
-          headers.set(HttpHeaders.HOST, authority);
+          headers.set(HttpHeaders.HOST, to.authority());
           headers.set(X_FORWARDED_FOR, exchange.forwardedFor());
           headers.set(X_FORWARDED_PROTO, in.isSSL() ? HTTPS : HTTP);
           String clientHost = in.getHeader(HttpHeaders.HOST);
@@ -159,28 +195,40 @@ public final class HttpIntegration implements Integration {
             deadline.disarm();
             response.pause();
             exchange.upstreamAnswered(System.nanoTime());
-            return new UpstreamResponse(response.statusCode(), response.headers(), null, response, () -> {
-              try {
-                // the reset comes back as the response's failure: expected here, not an unhandled ERROR
-                response.exceptionHandler(ignored -> {});
-              } catch (IllegalStateException ended) {
-                // Already read to its end (a transformer buffered it, then failed): nothing to
-                // cancel, and throwing here would leave the client without an answer.
-                return;
-              }
-              resetQuietly(request);
-            });
+            Deadlines.IdleWatch idle = clients.deadlines().watchIdle(idleTimeoutMillis, () -> idled(exchange, to, request));
+            return new UpstreamResponse(response.statusCode(), response.headers(), null,
+                new IdleWatchedBody(response, idle), () -> {
+                  idle.stop();
+                  try {
+                    // the reset comes back as the response's failure: expected here, not an unhandled ERROR
+                    response.exceptionHandler(ignored -> {});
+                  } catch (IllegalStateException ended) {
+                    // Already read to its end (a transformer buffered it, then failed): nothing to
+                    // cancel, and throwing here would leave the client without an answer.
+                    return;
+                  }
+                  resetQuietly(request);
+                });
           });
         })
         .onComplete(ar -> {
           deadline.disarm();
           if (ar.failed()) {
-            result.tryFail(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", ar.cause()) : classify(ar.cause()));
+            result.tryFail(deadline.expired() ? new GatewayFailure(504, "Gateway Timeout", ar.cause())
+                : deadline.connected() ? classify(ar.cause()) : GatewayFailure.connectFailure(ar.cause()));
           } else if (!result.tryComplete(ar.result())) {
             ar.result().cancel().run(); // answered after the client already got its 504
           }
         });
     return result.future();
+  }
+
+  /** The backend sent nothing for {@code idleTimeout} while its body streamed: cut it, and with it the client's response. */
+  private void idled(ForwardedRequest exchange, BackendOrigin to, HttpClientRequest request) {
+    log.warn("{} {}: the backend {} sent nothing for {} ms while its response body streamed (idleTimeout):"
+        + " its connection and the client's are cut, the response truncated", exchange.requestId(), this, to.authority(),
+        idleTimeoutMillis);
+    resetQuietly(request);
   }
 
   /**
@@ -272,6 +320,6 @@ public final class HttpIntegration implements Integration {
 
   @Override
   public String toString() {
-    return originKey + path;
+    return (upstream != null ? "lb://" + upstream.name() : origin.key()) + path;
   }
 }

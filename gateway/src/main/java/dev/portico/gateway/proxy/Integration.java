@@ -12,5 +12,5 @@ public interface Integration {
    * @return a failed future with a {@link GatewayFailure} when the backend could not answer
    *     (502/504), never any other failure
    */
-  Future<UpstreamResponse> call(ForwardedRequest exchange, Upstreams upstreams);
+  Future<UpstreamResponse> call(ForwardedRequest exchange, BackendClients clients);
 }

@@ -34,7 +34,7 @@ public final class MockIntegration implements Integration {
   }
 
   @Override
-  public Future<UpstreamResponse> call(ForwardedRequest exchange, Upstreams upstreams) {
+  public Future<UpstreamResponse> call(ForwardedRequest exchange, BackendClients clients) {
     MultiMap h = HttpHeaders.headers();
     if (contentType != null) {
       h.set(HttpHeaders.CONTENT_TYPE, contentType);

@@ -11,7 +11,6 @@ import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.plugin.GatewayEnvironment;
 import dev.portico.gateway.plugin.LoadedPolicy;
 import dev.portico.gateway.plugin.PolicyInstances;
-import dev.portico.gateway.proxy.Upstreams;
 import dev.portico.gateway.serving.ConfigCompiler;
 import dev.portico.gateway.serving.ServedConfiguration;
 import dev.portico.gateway.state.Definitions;
@@ -19,6 +18,7 @@ import dev.portico.gateway.state.LocalStateStore;
 import dev.portico.gateway.state.PrivateFiles;
 import dev.portico.gateway.state.StateFile;
 import dev.portico.gateway.state.StateStore;
+import dev.portico.gateway.upstream.UpstreamRegistry;
 import dev.portico.spi.PolicyFactory;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -78,6 +78,7 @@ public final class GatewayServer {
   private StateStore state;
   private AdminServer admin;
   private int port;
+  private UpstreamRegistry upstreams;
 
   private GatewayServer(Vertx vertx, HazelcastInstance hazelcast, GatewayConfig config, String store,
       Map<String, PolicyFactory<?>> factories, GatewayMetrics metrics) {
@@ -141,7 +142,9 @@ public final class GatewayServer {
       state = hazelcast != null ? ClusterStateStore.open(vertx, file, hazelcast) : LocalStateStore.open(vertx, file);
       Definitions definitions = new Definitions(factories, state, config);
       definitions.logOwnership();
-      served = new ServedConfiguration(vertx, config, definitions, instances, counters.store(), environment, metrics);
+      upstreams = new UpstreamRegistry(vertx, metrics.registry());
+      served = new ServedConfiguration(vertx, config, definitions, instances, counters.store(), environment, metrics,
+          upstreams, loops);
       // A route of the file that cannot serve (a plugin failed to create its policy) stops the
       // start, as a bad file does; what data/ or the cluster holds is logged and left out instead:
       // a state written long ago must not keep the gateway from starting.
@@ -164,10 +167,10 @@ public final class GatewayServer {
     HttpServerOptions http = ListenerOptions.of(config.server(), options.port());
     int adminPort = options.adminPort() != null ? options.adminPort() : config.admin().port();
     admin = new AdminServer(vertx, config.admin().host(), adminPort, config.admin().token(), ready::get,
-        definitions, new DefinitionJson(factories), served::refresh, plugins, metrics);
+        definitions, new DefinitionJson(factories), served::refresh, plugins, metrics, upstreams);
     String listen = http.getHost() + ":" + http.getPort();
     return vertx.deployVerticle(() -> {
-          ProxyVerticle v = new ProxyVerticle(http, served::active, Upstreams.DEFAULT_POOL_SIZE, metrics);
+          ProxyVerticle v = new ProxyVerticle(http, served::active, metrics);
           verticles.add(v);
           return v;
         }, new DeploymentOptions().setInstances(loops))
@@ -219,6 +222,9 @@ public final class GatewayServer {
             state.close();
           }
           instances.closeAll();
+          if (upstreams != null) {
+            upstreams.close();
+          }
           counters.close().run(); // a shared store gives back what its batched view holds
           return vertx.close();
         });

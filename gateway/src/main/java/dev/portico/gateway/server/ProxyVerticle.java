@@ -4,7 +4,7 @@ import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.pipeline.AccessLog;
 import dev.portico.gateway.pipeline.Pipeline;
 import dev.portico.gateway.pipeline.ServingContext;
-import dev.portico.gateway.proxy.Upstreams;
+import dev.portico.gateway.proxy.BackendClients;
 import dev.portico.gateway.serving.ActiveConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,22 +25,20 @@ final class ProxyVerticle extends VerticleBase {
 
   private final HttpServerOptions options;
   private final Supplier<ActiveConfig> active;
-  private final int poolSize;
   private final GatewayMetrics metrics;
   private HttpServer server;
-  private Upstreams upstreams;
+  private BackendClients clients;
 
-  ProxyVerticle(HttpServerOptions options, Supplier<ActiveConfig> active, int poolSize, GatewayMetrics metrics) {
+  ProxyVerticle(HttpServerOptions options, Supplier<ActiveConfig> active, GatewayMetrics metrics) {
     this.options = options;
     this.active = active;
-    this.poolSize = poolSize;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    upstreams = new Upstreams(vertx, poolSize);
-    Pipeline pipeline = new Pipeline(new ServingContext(vertx, upstreams, active, metrics), new AccessLog());
+    clients = new BackendClients(vertx);
+    Pipeline pipeline = new Pipeline(new ServingContext(vertx, clients, active, metrics), new AccessLog());
     Map<HttpConnection, SmugglingGuard> guards = new HashMap<>();
     server = vertx.createHttpServer(options)
         .connectionHandler(connection -> {
@@ -80,8 +78,8 @@ final class ProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (upstreams != null) {
-      upstreams.close();
+    if (clients != null) {
+      clients.close();
     }
     return Future.succeededFuture();
   }

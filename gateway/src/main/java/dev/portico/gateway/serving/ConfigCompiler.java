@@ -6,10 +6,13 @@ import dev.portico.gateway.config.IntegrationDefinition;
 import dev.portico.gateway.config.PolicyRef;
 import dev.portico.gateway.config.RouteDefinition;
 import dev.portico.gateway.config.StageDefinition;
+import dev.portico.gateway.config.UpstreamDefinition;
 import dev.portico.gateway.config.UsagePlan;
 import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.plugin.PolicyHandle;
 import dev.portico.gateway.plugin.PolicyInstances;
+import dev.portico.gateway.proxy.BackendClients;
+import dev.portico.gateway.proxy.BackendOrigin;
 import dev.portico.gateway.proxy.ClientAddress;
 import dev.portico.gateway.proxy.HttpIntegration;
 import dev.portico.gateway.proxy.Integration;
@@ -17,6 +20,8 @@ import dev.portico.gateway.proxy.MockIntegration;
 import dev.portico.gateway.proxy.UriTemplate;
 import dev.portico.gateway.routing.PathTemplate;
 import dev.portico.gateway.routing.RouteTable;
+import dev.portico.gateway.upstream.Upstream;
+import dev.portico.gateway.upstream.UpstreamRegistry;
 import dev.portico.spi.Authorizer;
 import dev.portico.spi.CounterStore;
 import dev.portico.spi.PemTrust;
@@ -39,12 +44,23 @@ import java.util.Set;
  */
 public final class ConfigCompiler {
 
+  private static final String LB_SCHEME = "lb://";
+
   private final PolicyInstances instances;
   private final CounterStore counters;
+  private final UpstreamRegistry upstreams;
+  private final int eventLoops;
 
-  public ConfigCompiler(PolicyInstances instances, CounterStore counters) {
+  /**
+   * @param upstreams what {@code lb://NAME} integrations forward to, already serving the
+   *     configuration's {@code upstreams}
+   * @param eventLoops among which each target's {@code maxConnectionsPerTarget} is shared out
+   */
+  public ConfigCompiler(PolicyInstances instances, CounterStore counters, UpstreamRegistry upstreams, int eventLoops) {
     this.instances = instances;
     this.counters = counters;
+    this.upstreams = upstreams;
+    this.eventLoops = Math.max(1, eventLoops);
   }
 
   /**
@@ -138,7 +154,14 @@ public final class ConfigCompiler {
         if (!created) {
           continue;
         }
-        Integration integration = integration(route.integration(), stage, maxBody, config.baseDir(), trust);
+        Integration integration;
+        try {
+          integration = integration(route.integration(), stage, maxBody, config.baseDir(), trust);
+        } catch (IllegalStateException unknownUpstream) {
+          problems.add(new Problem(api.name(), route.configPath() + ": " + unknownUpstream.getMessage() + ": route "
+              + route.path() + " of API '" + api.name() + "', stage '" + stage.name() + "' is not served"));
+          continue;
+        }
         CompiledRoute compiled = new CompiledRoute(api.name(), stage.name(), plan.deployment(), route.path(),
             route.methods(), route.configPath(), stage.variables(), authorizers.toArray(new PolicyHandle[0]),
             throttlers.toArray(new PolicyHandle[0]), transformers.toArray(new PolicyHandle[0]), integration, canary);
@@ -164,12 +187,17 @@ public final class ConfigCompiler {
     return Map.copyOf(plans);
   }
 
-  private static Integration integration(IntegrationDefinition def, StageDefinition stage, long maxBody,
+  private Integration integration(IntegrationDefinition def, StageDefinition stage, long maxBody,
       Path baseDir, Map<Path, TrustOptions> trust) {
     if (def.type() == IntegrationDefinition.Type.MOCK) {
       return new MockIntegration(def.status(), def.headers(), def.body());
     }
     String resolved = substituteStage(def.uri(), stage);
+    long timeout = def.timeout().toMillis();
+    long idleTimeout = def.idleTimeout().toMillis();
+    if (resolved.regionMatches(true, 0, LB_SCHEME, 0, LB_SCHEME.length())) {
+      return upstreamIntegration(resolved, timeout, idleTimeout, maxBody, baseDir, trust);
+    }
     URI uri = URI.create(resolved.replace("{", "%7B").replace("}", "%7D"));
     String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
     int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
@@ -177,10 +205,6 @@ public final class ConfigCompiler {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    String rawQuery = uri.getRawQuery();
-    UriTemplate path = UriTemplate.parse(rawPath.replace("%7B", "{").replace("%7D", "}"));
-    String query = rawQuery == null ? null : rawQuery.replace("%7B", "{").replace("%7D", "}");
     TrustOptions trustOptions = null;
     String trustKey = null;
     if (def.trustStore() != null) {
@@ -188,7 +212,51 @@ public final class ConfigCompiler {
       trustOptions = trust.computeIfAbsent(p, PemTrust::jvmPlus);
       trustKey = p.toString();
     }
-    return new HttpIntegration(scheme, host, port, path, query, def.timeout().toMillis(), maxBody, trustOptions, trustKey);
+    BackendOrigin origin = BackendOrigin.of(scheme, host, port, trustOptions, trustKey, "", BackendClients.DEFAULT_POOL_SIZE,
+        timeout);
+    return HttpIntegration.toUrl(origin, pathOf(uri), queryOf(uri), timeout, idleTimeout, maxBody);
+  }
+
+  /** {@code lb://NAME/path?query}: the upstream NAME's targets, each with its own pool. */
+  private Integration upstreamIntegration(String resolved, long timeout, long idleTimeout, long maxBody, Path baseDir,
+      Map<Path, TrustOptions> trust) {
+    int end = LB_SCHEME.length();
+    while (end < resolved.length() && "/?#".indexOf(resolved.charAt(end)) < 0) {
+      end++;
+    }
+    String name = resolved.substring(LB_SCHEME.length(), end);
+    Upstream upstream = upstreams.get(name);
+    if (upstream == null) {
+      throw new IllegalStateException("no upstream '" + name + "' is configured on this node");
+    }
+    URI uri = URI.create("http://upstream" + resolved.substring(end).replace("{", "%7B").replace("}", "%7D"));
+    UpstreamDefinition d = upstream.definition();
+    TrustOptions trustOptions = null;
+    String trustKey = null;
+    if (d.trustStore() != null) {
+      Path p = baseDir.resolve(d.trustStore()).normalize();
+      trustOptions = trust.computeIfAbsent(p, PemTrust::jvmPlus);
+      trustKey = p.toString();
+    }
+    // maxConnectionsPerTarget is per node; each event loop has its own pools
+    int poolSize = (d.maxConnectionsPerTarget() + eventLoops - 1) / eventLoops;
+    String pool = "lb:" + name + ":" + poolSize + "|";
+    BackendOrigin[] origins = new BackendOrigin[upstream.size()];
+    for (int i = 0; i < origins.length; i++) {
+      UpstreamDefinition.Target t = upstream.target(i).definition();
+      origins[i] = BackendOrigin.of(t.scheme(), t.host(), t.port(), trustOptions, trustKey, pool, poolSize, timeout);
+    }
+    return HttpIntegration.toUpstream(upstream, origins, pathOf(uri), queryOf(uri), timeout, idleTimeout, maxBody);
+  }
+
+  private static UriTemplate pathOf(URI uri) {
+    String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    return UriTemplate.parse(rawPath.replace("%7B", "{").replace("%7D", "}"));
+  }
+
+  private static String queryOf(URI uri) {
+    String rawQuery = uri.getRawQuery();
+    return rawQuery == null ? null : rawQuery.replace("%7B", "{").replace("%7D", "}");
   }
 
   /** Replaces every {@code ${stage.name}} with the stage's variable (the loader checked they exist). */

@@ -6,6 +6,7 @@ import dev.portico.gateway.metrics.GatewayMetrics;
 import dev.portico.gateway.plugin.GatewayEnvironment;
 import dev.portico.gateway.plugin.PolicyInstances;
 import dev.portico.gateway.state.Definitions;
+import dev.portico.gateway.upstream.UpstreamRegistry;
 import dev.portico.spi.CounterStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,6 +42,8 @@ public final class ServedConfiguration {
   private final GatewayMetrics metrics;
   private final Definitions definitions;
   private final StagePlanner planner;
+  private final UpstreamRegistry upstreams;
+  private final int eventLoops;
   private final AtomicReference<ActiveConfig> active = new AtomicReference<>();
   /** Serialises compiling and swapping what is served. */
   private final Object applyLock = new Object();
@@ -54,9 +57,16 @@ public final class ServedConfiguration {
   private GatewayConfig appliedConfig;
   private Map<String, Long> appliedVersions = Map.of();
 
+  /**
+   * @param upstreams serves the configuration's {@code upstreams}: applied here before each compile
+   * @param eventLoops the event loops requests are served on
+   */
   public ServedConfiguration(Vertx vertx, GatewayConfig config, Definitions definitions, PolicyInstances instances,
-      CounterStore counters, GatewayEnvironment environment, GatewayMetrics metrics) {
+      CounterStore counters, GatewayEnvironment environment, GatewayMetrics metrics, UpstreamRegistry upstreams,
+      int eventLoops) {
     this.vertx = vertx;
+    this.upstreams = upstreams;
+    this.eventLoops = eventLoops;
     this.config = config;
     this.definitions = definitions;
     this.planner = new StagePlanner(definitions);
@@ -91,10 +101,13 @@ public final class ServedConfiguration {
       if (config == appliedConfig && versions.equals(appliedVersions)) {
         return List.of();
       }
+      if (appliedConfig == null || !appliedConfig.upstreams().equals(config.upstreams())) {
+        upstreams.apply(config.upstreams(), config.baseDir());
+      }
       appliedConfig = config;
       appliedVersions = versions;
       StagePlanner.Plan plan = planner.plan();
-      ConfigCompiler.Compiled compiled = new ConfigCompiler(instances, counters).compile(config, plan.stages());
+      ConfigCompiler.Compiled compiled = new ConfigCompiler(instances, counters, upstreams, eventLoops).compile(config, plan.stages());
       plan.problems().forEach(p -> log.error("not served: {}", p));
       compiled.problems().forEach(p -> log.error("not served: {}", p));
       active.set(compiled.active());

@@ -282,13 +282,14 @@ public final class Definitions {
     if (bound.size() > BOUND_CACHE_LIMIT) {
       bound.clear(); // definitions come and go with deployments: keep the cache from growing without end
     }
-    String key = path + '\u0000' + definition.encode();
+    // the upstreams a definition may name change with a reload: part of what it was bound against
+    String key = path + '\u0000' + file.upstreamNames() + '\u0000' + definition.encode();
     ApiDefinition cached = bound.get(key);
     if (cached != null) {
       return cached;
     }
     List<String> own = new ArrayList<>();
-    ApiDefinition api = loader.bindApi(definition, path, file.baseDir(), own);
+    ApiDefinition api = loader.bindApi(definition, path, file.baseDir(), file.upstreamNames(), own);
     if (!own.isEmpty()) {
       problems.addAll(own);
       return null;
@@ -325,7 +326,7 @@ public final class Definitions {
     definition.remove("managedBy");
     ApiState existing = find(name);
     secrets.unmask(definition, existing == null ? null : existing.definition(), problems);
-    ApiDefinition api = loader.bindApi(definition.copy(), "", file.baseDir(), problems);
+    ApiDefinition api = loader.bindApi(definition.copy(), "", file.baseDir(), file.upstreamNames(), problems);
     if (problems.isEmpty()) {
       problems.addAll(conflicts(api));
     }

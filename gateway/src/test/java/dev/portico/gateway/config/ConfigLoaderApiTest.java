@@ -156,7 +156,7 @@ class ConfigLoaderApiTest {
         """)).routes().get(0).integration();
 
     assertEquals(new IntegrationDefinition(IntegrationDefinition.Type.HTTP, "http://backend:9000/a", Duration.ofSeconds(29),
-        null, 0, Map.of(), null), integration);
+        Duration.ofSeconds(60), null, 0, Map.of(), null), integration);
   }
 
   @Test
@@ -211,9 +211,9 @@ class ConfigLoaderApiTest {
         """;
 
     assertEquals(List.of(
-        "apis[0].routes[0].integration.uri: for stage 'beta' it is '127.0.0.1:9001/a', which is not an absolute http or https URL with a host",
-        "apis[0].routes[1].integration.uri: must be an absolute http or https URL with a host (was 'ftp://files/b')",
-        "apis[0].routes[2].integration.uri: must be an absolute http or https URL with a host (was '/c')"), problems(yaml));
+        "apis[0].routes[0].integration.uri: for stage 'beta' it is '127.0.0.1:9001/a', which is not an absolute http or https URL with a host, or lb://<upstream>/path",
+        "apis[0].routes[1].integration.uri: must be an absolute http or https URL with a host, or lb://<upstream>/path (was 'ftp://files/b')",
+        "apis[0].routes[2].integration.uri: must be an absolute http or https URL with a host, or lb://<upstream>/path (was '/c')"), problems(yaml));
   }
 
   @Test
@@ -505,8 +505,8 @@ class ConfigLoaderApiTest {
         .put("routes", new JsonArray().add(new JsonObject().put("path", "/x").put("integration", new JsonObject().put("uri", "nope"))));
     List<String> problems = new ArrayList<>();
 
-    TestPolicies.loader(Map.of()).bindApi(body, "", dir, problems);
+    TestPolicies.loader(Map.of()).bindApi(body, "", dir, java.util.Set.of(), problems);
 
-    assertEquals(List.of("routes[0].integration.uri: must be an absolute http or https URL with a host (was 'nope')"), problems);
+    assertEquals(List.of("routes[0].integration.uri: must be an absolute http or https URL with a host, or lb://<upstream>/path (was 'nope')"), problems);
   }
 }

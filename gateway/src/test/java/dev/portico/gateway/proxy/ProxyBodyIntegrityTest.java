@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,9 +77,9 @@ class ProxyBodyIntegrityTest {
               - path: /stalls
                 integration: { type: http, uri: "%s/stalls", timeout: 300ms }
               - path: /download
-                integration: { type: http, uri: "%s/download", timeout: 300ms }
+                integration: { type: http, uri: "%s/download", timeout: 300ms, idleTimeout: 300ms }
               - path: /stalls-mid-body
-                integration: { type: http, uri: "%s/stalls-mid-body", timeout: 300ms }
+                integration: { type: http, uri: "%s/stalls-mid-body", timeout: 300ms, idleTimeout: 300ms }
               - path: /chunked-cut
                 integration: { type: http, uri: "%s/x" }
               - path: /length-cut
@@ -199,13 +198,10 @@ class ProxyBodyIntegrityTest {
   }
 
   @Test
-  @Disabled("known gap: the integration timeout ends at the response head (like Amazon API Gateway's); a body"
-      + " stalled after it is cut only by the backend connection's 120 s idle timeout. A ReadStream wrapper"
-      + " with an idle clock passed this test but cost the no-policy route 19% (docs/BENCHMARKS.md)")
-  void backendStallingMidBodyLongerThanTheTimeoutCutsTheClientConnection() {
+  void backendStallingMidBodyLongerThanTheIdleTimeoutCutsTheClientConnection() {
     try (RawHttp http = RawHttp.connect(gw.port())) {
       http.send("GET /b/stalls-mid-body HTTP/1.1\r\nHost: gateway\r\n\r\n");
-      // cut by the route's 300 ms timeout; left hanging, the read would give up after its own 10 s
+      // cut by the route's 300 ms idleTimeout; left hanging, the read would give up after its own 10 s
       UncheckedIOException cut = assertThrows(UncheckedIOException.class, http::read, "a stalled body was completed");
       assertFalse(cut.getCause() instanceof java.net.SocketTimeoutException,
           "the gateway left the client waiting for a stalled body: " + cut.getCause());
@@ -214,7 +210,7 @@ class ProxyBodyIntegrityTest {
 
   @Test
   void clientReadingSlowerThanTheTimeoutIsNotCut() throws Exception {
-    // timeout 300 ms; the client stops reading for 1 s while the gateway holds the backend back
+    // timeout and idleTimeout 300 ms; the client stops reading for 1 s while the gateway holds the backend back
     try (RawHttp http = RawHttp.connect(gw.port())) {
       http.send("GET /b/download HTTP/1.1\r\nHost: gateway\r\n\r\n");
       RawHttp.Response head = http.readHead();

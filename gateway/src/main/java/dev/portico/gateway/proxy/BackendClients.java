@@ -13,52 +13,58 @@ import java.util.Map;
  * @implNote One instance per event-loop verticle, touched only from that event loop: a client
  *     created there keeps its connections on that loop, so a proxied exchange never hops threads.
  */
-public final class Upstreams {
+public final class BackendClients {
 
-  /** Connections per backend origin per event loop: wrk-style loads hold 64 client connections. */
+  /**
+   * Connections per event loop to a backend named by its URL: wrk-style loads hold 64 client
+   * connections. (An upstream's targets get {@code maxConnectionsPerTarget} shared out among the
+   * event loops instead.)
+   */
   public static final int DEFAULT_POOL_SIZE = 64;
 
   private final Vertx vertx;
-  private final int poolSize;
   private final Map<String, HttpClient> clients = new HashMap<>();
   private final Deadlines deadlines;
 
   /** Must be created on the event loop it serves. */
-  public Upstreams(Vertx vertx, int poolSize) {
+  public BackendClients(Vertx vertx) {
     this.vertx = vertx;
-    this.poolSize = poolSize;
     this.deadlines = new Deadlines(vertx);
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   public Deadlines deadlines() {
     return deadlines;
   }
 
-  HttpClient client(HttpIntegration target) {
-    HttpClient client = clients.get(target.originKey());
+  HttpClient client(BackendOrigin origin) {
+    HttpClient client = clients.get(origin.key());
     if (client == null) {
-      client = create(target);
-      clients.put(target.originKey(), client);
+      client = create(origin);
+      clients.put(origin.key(), client);
     }
     return client;
   }
 
-  private HttpClient create(HttpIntegration target) {
+  private HttpClient create(BackendOrigin origin) {
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setKeepAliveTimeout(60)
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
         .setMaxHeaderSize(64 * 1024)
-        // a safety net for a backend that stalls mid-body; the integration timeout covers the head
-        .setIdleTimeout(120)
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, target.timeoutMillis()))
-        .setSsl(target.ssl())
+        // a last safety net: a stalled response body is cut by the integration's idleTimeout first
+        .setIdleTimeout(3600)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, origin.connectTimeoutMillis()))
+        .setSsl(origin.ssl())
         .setVerifyHost(true);
-    if (target.trust() != null) {
-      options.setTrustOptions(target.trust());
+    if (origin.trust() != null) {
+      options.setTrustOptions(origin.trust());
     }
-    return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(poolSize));
+    return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(origin.poolSize()));
   }
 
   public void close() {
