@@ -35,6 +35,7 @@ public final class GatewayMetrics {
   static final String STORE_DURATION = "portico.counter.store.duration";
   static final String STORE_ERRORS = "portico.counter.store.errors";
   static final String OPEN_CONNECTIONS = "portico.open.connections";
+  static final String APIS_LEFT_OUT = "portico.apis.left.out";
 
   /** The label value of a request answered before a route was chosen (404, 405, 413...). */
   public static final String UNROUTED = "-";
@@ -59,10 +60,20 @@ public final class GatewayMetrics {
   /** Client connections open now: counted per connection, not per request (Vert.x's own server meters are off). */
   private final java.util.concurrent.atomic.LongAdder openConnections = new java.util.concurrent.atomic.LongAdder();
 
+  /** APIs (or some of their routes) this node could not compile, of those it should serve. */
+  private final AtomicInteger apisLeftOut = new AtomicInteger();
+
   public GatewayMetrics() {
     this.unrouted = route(UNROUTED, UNROUTED, UNROUTED, UNROUTED);
+    io.micrometer.core.instrument.Gauge.builder(APIS_LEFT_OUT, apisLeftOut, AtomicInteger::get)
+        .description("APIs this node leaves out, wholly or in part, because it cannot compile them (logged)").register(registry);
     io.micrometer.core.instrument.Gauge.builder(OPEN_CONNECTIONS, openConnections, java.util.concurrent.atomic.LongAdder::sum)
         .description("Client connections open on the gateway's listener").register(registry);
+  }
+
+  /** How many APIs the configuration served now leaves out, wholly or in part. */
+  public void apisLeftOut(int count) {
+    apisLeftOut.set(count);
   }
 
   /** A client connected to the listener. */

@@ -110,6 +110,9 @@ public final class ServedConfiguration {
       ConfigCompiler.Compiled compiled = new ConfigCompiler(instances, counters, upstreams, eventLoops).compile(config, plan.stages());
       plan.problems().forEach(p -> log.error("not served: {}", p));
       compiled.problems().forEach(p -> log.error("not served: {}", p));
+      Set<String> leftOut = new java.util.TreeSet<>(plan.leftOut());
+      compiled.problems().forEach(p -> leftOut.add(p.api()));
+      metrics.apisLeftOut(leftOut.size());
       active.set(compiled.active());
       Set<String> before = policyKeysInUse;
       Set<GatewayMetrics.RouteLabels> labelsBefore = routeLabelsInUse;

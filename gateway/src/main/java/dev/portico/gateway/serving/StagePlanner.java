@@ -6,6 +6,8 @@ import dev.portico.gateway.state.Definitions;
 import dev.portico.gateway.state.StageState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What each stage of every API serves, decided from the configuration file and the admin API's
@@ -14,8 +16,12 @@ import java.util.List;
  */
 public final class StagePlanner {
 
-  /** What the gateway serves: one plan per stage of every API, and the problems of what cannot be served. */
-  public record Plan(List<StagePlan> stages, List<String> problems) {}
+  /**
+   * What the gateway serves: one plan per stage of every API, the problems of what cannot be
+   * served, and the APIs they concern (e.g. a definition shared through the cluster naming an
+   * upstream or a plugin this node does not have).
+   */
+  public record Plan(List<StagePlan> stages, List<String> problems, Set<String> leftOut) {}
 
   private final Definitions definitions;
 
@@ -26,6 +32,7 @@ public final class StagePlanner {
   public Plan plan() {
     List<StagePlan> plans = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    Set<String> leftOut = new TreeSet<>();
     for (ApiState state : definitions.effective()) {
       ApiDefinition fromFile = definitions.fileApi(state);
       if (fromFile != null) {
@@ -41,9 +48,12 @@ public final class StagePlanner {
           plans.add(plan);
         }
       }
+      if (!own.isEmpty()) {
+        leftOut.add(state.name());
+      }
       problems.addAll(own);
     }
-    return new Plan(plans, problems);
+    return new Plan(plans, problems, leftOut);
   }
 
   private StagePlan stagePlan(ApiState state, String stage, ApiDefinition current, List<String> problems) {
