@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.gateway.config.UpstreamDefinition.Balance;
+import dev.portico.gateway.testing.ConfigurationDocs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -96,6 +97,15 @@ class ConfigLoaderUpstreamTest {
     assertEquals(List.of(), r.problems());
     assertEquals(Duration.ofSeconds(2), r.config().upstreams().get(0).retries().perTryTimeout());
     assertEquals("${request.header.X-User}", r.config().upstreams().get(0).hashOn());
+  }
+
+  @Test
+  void theExamplesOfTheUpstreamsDocsLoad() {
+    List<String> blocks = ConfigurationDocs.yamlBlocks("## 10a.");
+    assertEquals(1, blocks.size());
+    for (String yaml : blocks) {
+      assertEquals(List.of(), problems(yaml), yaml);
+    }
   }
 
   @Test
