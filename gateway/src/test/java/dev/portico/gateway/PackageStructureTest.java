@@ -30,6 +30,12 @@ class PackageStructureTest {
           "dev.portico.gateway.server..", "dev.portico.gateway.admin..");
 
   @ArchTest
+  static final ArchRule upstreamsKnowNothingOfHowRequestsAreSent = noClasses()
+      .that().resideInAPackage("dev.portico.gateway.upstream..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.portico.gateway.proxy..", "dev.portico.gateway.pipeline..",
+          "dev.portico.gateway.serving..", "dev.portico.gateway.server..", "dev.portico.gateway.admin..");
+
+  @ArchTest
   static final ArchRule whatIsServedIsCompiledWithoutTheRequestPath = noClasses()
       .that().resideInAPackage("dev.portico.gateway.serving..")
       .should().dependOnClassesThat().resideInAnyPackage("dev.portico.gateway.pipeline..", "dev.portico.gateway.server..",
