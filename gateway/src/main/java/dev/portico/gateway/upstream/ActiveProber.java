@@ -111,6 +111,9 @@ final class ActiveProber {
     if (failure instanceof java.util.concurrent.TimeoutException) {
       return "no answer in time";
     }
+    if (failure instanceof java.net.ConnectException) {
+      return "cannot connect: " + failure.getMessage(); // "Connection refused: /10.0.0.5:8080"
+    }
     return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
   }
 
