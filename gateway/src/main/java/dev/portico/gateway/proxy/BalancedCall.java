@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Set;
 
 /**
@@ -90,7 +91,10 @@ final class BalancedCall {
     if (stream && replayableBodySize() >= 0) {
       // small enough to hold: read it first, so that a retry can send it again
       exchange.bodyTaken();
-      exchange.serverRequest().body().onComplete(ar -> {
+      HttpServerRequest in = exchange.serverRequest();
+      Future<Buffer> read = in.body();
+      in.resume(); // the pipeline paused it until someone asks for the body
+      read.onComplete(ar -> {
         if (ar.failed()) {
           finish(Future.failedFuture(new GatewayFailure(499, "Client Closed Request", ar.cause())), null);
         } else {
