@@ -157,10 +157,15 @@ public final class Upstream {
   /**
    * A try at target {@code i} ended: counted, and seen by the passive checks (a success clears the
    * target's consecutive failures; {@code unhealthyAfter} failures in a row eject it).
+   *
+   * @param outcome how it ended, or null when the client ended it
    */
   public void finished(int i, Outcome outcome) {
     Target t = targets[i];
     t.health.inFlight.decrementAndGet();
+    if (outcome == null) {
+      return; // the client ended it (went away, or its body was over the limit): nothing said of the target
+    }
     t.outcomes[outcome.ordinal()].increment();
     AtomicInteger failures = t.health.consecutiveFailures;
     if (!outcome.failure()) {
